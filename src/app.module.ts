@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApplicationsModule } from './applications/applications.module';
+import { AssignmentsModule } from './assignments/assignments.module';
+import { AuthModule } from './common/auth/auth.module';
+import { ConfigModule } from './config/config.module';
+import { Environment } from './config/environment';
+import { databaseOptions } from './database/database.options';
+import { GroupsModule } from './groups/groups.module';
+import { HealthModule } from './health/health.module';
+import { TenantsModule } from './tenants/tenants.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  /** `databaseUrl` is resolved by the caller: DATABASE_URL, or the embedded database's. */
+  static forRoot(env: Environment, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        TypeOrmModule.forRoot({
+          ...databaseOptions({ url: databaseUrl, poolSize: env.DATABASE_POOL_SIZE, migrationsRun: env.DATABASE_MIGRATIONS_RUN }),
+          // Start even when the database is down; /health/ready reports it and requests answer 503.
+          retryAttempts: 0,
+        }),
+        AuthModule,
+        HealthModule,
+        TenantsModule,
+        UsersModule,
+        GroupsModule,
+        ApplicationsModule,
+        AssignmentsModule,
+      ],
+    };
+  }
+}

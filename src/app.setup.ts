@@ -1,0 +1,27 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SwaggerModule } from '@nestjs/swagger';
+import { REQUEST_ID_HEADER } from './common/http/request-id';
+import { ApiValidationPipe } from './common/http/api-validation.pipe';
+import { EnvelopeInterceptor } from './common/http/envelope.interceptor';
+import { ExceptionsFilter } from './common/http/exceptions.filter';
+import { buildOpenApiDocument } from './openapi';
+
+/** The one place that applies pipes, filters, interceptors and docs (used by main and tests). */
+export function configureApp(app: NestFastifyApplication): void {
+  app.useGlobalPipes(new ApiValidationPipe());
+  app.useGlobalFilters(new ExceptionsFilter());
+  app.useGlobalInterceptors(new EnvelopeInterceptor());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  const document = buildOpenApiDocument(app);
+  fastify.get('/openapi.json', { logLevel: 'warn' }, async () => document);
+  SwaggerModule.setup('docs', app, document, {
+    useGlobalPrefix: false,
+    raw: false,
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+  });
+}

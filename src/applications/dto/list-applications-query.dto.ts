@@ -1,0 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PaginationQueryDto } from '../../common/http/pagination-query.dto';
+
+export class ListApplicationsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ type: 'string', maxLength: 200, description: 'Case-insensitive text found in the name', example: 'pay' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}

@@ -1,0 +1,30 @@
+import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { IS_PUBLIC } from './decorators';
+
+/** Global: every route needs a valid bearer token unless marked @Public(). */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override canActivate(context: ExecutionContext) {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    return super.canActivate(context);
+  }
+
+  // RFC 6750: say that the token is missing or invalid, and nothing about why.
+  override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
+    if (error || !user) {
+      const missing = info instanceof Error && /No auth token/i.test(info.message);
+      throw new UnauthorizedException({
+        message: missing ? 'Not authenticated' : 'Invalid token',
+        challenge: missing ? 'Bearer realm="iam"' : 'Bearer realm="iam", error="invalid_token"',
+      });
+    }
+    return user;
+  }
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { passportJwtSecret } from 'jwks-rsa';
+import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { effectiveJwtSecret, Environment, resolveAlgorithms } from '../../config/environment';
+import { Principal } from './principal';
+
+export interface TokenClaims {
+  sub?: unknown;
+  tenant_id?: unknown;
+  scope?: unknown;
+  scp?: unknown;
+  exp?: unknown;
+}
+
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Verifies bearer tokens. The accepted algorithms come from configuration, never from
+ * the token; the key is an HS256 secret, a PEM public key, or a JWKS looked up by `kid`.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(@Inject(Environment) env: Environment) {
+    super(strategyOptions(env));
+  }
+
+  validate(claims: TokenClaims): Principal {
+    if (typeof claims.exp !== 'number') throw new UnauthorizedException('Invalid token');
+    if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) {
+      throw new UnauthorizedException('Invalid token');
+    }
+    if (typeof claims.tenant_id !== 'string' || claims.tenant_id.length === 0) {
+      throw new UnauthorizedException('Invalid token');
+    }
+    return new Principal(claims.sub, claims.tenant_id.toLowerCase(), new Set(scopesOf(claims)));
+  }
+}
+
+function scopesOf(claims: TokenClaims): string[] {
+  if (typeof claims.scope === 'string') return claims.scope.split(' ').filter(Boolean);
+  if (Array.isArray(claims.scp)) return claims.scp.filter((scope): scope is string => typeof scope === 'string');
+  if (typeof claims.scp === 'string') return claims.scp.split(' ').filter(Boolean);
+  return [];
+}
+
+function strategyOptions(env: Environment): StrategyOptionsWithoutRequest {
+  const common = {
+    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    algorithms: resolveAlgorithms(env),
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    ignoreExpiration: false,
+    jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
+  };
+  if (env.JWT_JWKS_URI) {
+    return {
+      ...common,
+      secretOrKeyProvider: passportJwtSecret({
+        jwksUri: env.JWT_JWKS_URI,
+        cache: true,
+        cacheMaxEntries: 10,
+        cacheMaxAge: 10 * 60 * 1000,
+        rateLimit: true,
+        jwksRequestsPerMinute: 10,
+        timeout: 5_000,
+      }),
+    };
+  }
+  return { ...common, secretOrKey: env.JWT_PUBLIC_KEY ?? effectiveJwtSecret(env)! };
+}

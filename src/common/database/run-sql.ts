@@ -1,0 +1,26 @@
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+export interface SqlResult<T> {
+  rows: T[];
+  affected: number;
+}
+
+/**
+ * Runs one parameterised statement and returns its rows and affected count the same way
+ * for every command (TypeORM's plain `query()` shapes DELETE/UPDATE results differently).
+ * Inside a transaction pass its EntityManager, so the statement joins it.
+ */
+export async function runSql<T = Record<string, unknown>>(
+  source: DataSource | EntityManager,
+  sql: string,
+  parameters: unknown[],
+): Promise<SqlResult<T>> {
+  const joined = source instanceof EntityManager ? source.queryRunner : undefined;
+  const runner: QueryRunner = joined ?? (source instanceof DataSource ? source : source.connection).createQueryRunner();
+  try {
+    const result = await runner.query(sql, parameters, true);
+    return { rows: (result.records ?? []) as T[], affected: result.affected ?? 0 };
+  } finally {
+    if (!joined) await runner.release();
+  }
+}

@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorReply } from './error-response';
+
+/** The one place that turns exceptions into responses (see toErrorReply for the mapping). */
+@Catch()
+export class ExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const response = http.getResponse<FastifyReply>();
+    const reply = toErrorReply(exception);
+    if (reply.unexpected) {
+      this.logger.error(
+        { msg: 'request failed', reqId: request.id, method: request.method, url: request.routeOptions?.url, status: reply.status },
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    }
+    if (response.sent) return;
+    response.status(reply.status).headers(reply.headers).send(reply.body);
+  }
+}

@@ -1,0 +1,213 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** The HS256 secret used when none is configured. Accepted only outside production. */
+export const DEVELOPMENT_JWT_SECRET = 'development-secret-change-me-0123456789abcdef';
+
+export const SUPPORTED_JWT_ALGORITHMS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
+export type JwtAlgorithm = (typeof SUPPORTED_JWT_ALGORITHMS)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : value;
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
+  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
+  return value;
+};
+
+/** Every environment variable the service reads, validated once at boot. */
+export class Environment {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  @Transform(toBoolean)
+  @IsIn([true, false])
+  DATABASE_MIGRATIONS_RUN = true;
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @IsInt()
+  @Min(1024)
+  @Max(65535)
+  EMBEDDED_DATABASE_PORT = 54329;
+
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(1)
+  EMBEDDED_DATABASE_DIR = '.data/postgres';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_PUBLIC_KEY?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  JWT_JWKS_URI?: string;
+
+  @Transform(toList)
+  @IsOptional()
+  @IsIn(SUPPORTED_JWT_ALGORITHMS, { each: true })
+  JWT_ALGORITHMS?: JwtAlgorithm[];
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_ISSUER?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  JWT_AUDIENCE?: string;
+
+  @Transform(emptyToUndefined)
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toBoolean)
+  @IsIn([true, false])
+  DEMO_SEED = true;
+}
+
+const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATABASE_URL',
+  'DATABASE_MIGRATIONS_RUN',
+  'DATABASE_POOL_SIZE',
+  'EMBEDDED_DATABASE_PORT',
+  'EMBEDDED_DATABASE_DIR',
+  'JWT_SECRET',
+  'JWT_PUBLIC_KEY',
+  'JWT_JWKS_URI',
+  'JWT_ALGORITHMS',
+  'JWT_ISSUER',
+  'JWT_AUDIENCE',
+  'LOG_LEVEL',
+  'DEMO_SEED',
+];
+
+export class EnvironmentError extends Error {}
+
+/**
+ * Parses and checks the environment. Throws an EnvironmentError naming every bad
+ * variable, so the process stops before it listens.
+ */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const input: Record<string, unknown> = {};
+  for (const key of ENVIRONMENT_VARIABLES) {
+    if (raw[key] !== undefined) input[key] = raw[key];
+  }
+  const env = plainToInstance(Environment, input, { exposeDefaultValues: true });
+  const problems = validateSync(env, { skipMissingProperties: false }).map(
+    (error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+  );
+  problems.push(...crossFieldProblems(env));
+  if (problems.length > 0) {
+    throw new EnvironmentError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return env;
+}
+
+function crossFieldProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  const keySources = [env.JWT_SECRET, env.JWT_PUBLIC_KEY, env.JWT_JWKS_URI].filter(Boolean).length;
+  if (keySources > 1) {
+    problems.push('JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URI: set only one of them');
+  }
+  const algorithms = resolveAlgorithms(env);
+  const symmetric = algorithms.filter((alg) => alg.startsWith('HS'));
+  if (env.JWT_SECRET || keySources === 0) {
+    if (symmetric.length !== algorithms.length) {
+      problems.push('JWT_ALGORITHMS: an HS256 secret can only verify HS* algorithms');
+    }
+  } else if (symmetric.length > 0) {
+    problems.push('JWT_ALGORITHMS: HS* algorithms cannot be used with a public key or JWKS (RFC 8725 §3.1)');
+  }
+  if (env.NODE_ENV === 'production') {
+    if (keySources === 0 || env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
+      problems.push('JWT_SECRET: production refuses the development secret; configure JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI');
+    }
+    if (!env.JWT_ISSUER) problems.push('JWT_ISSUER: required when NODE_ENV=production');
+    if (!env.JWT_AUDIENCE) problems.push('JWT_AUDIENCE: required when NODE_ENV=production');
+  }
+  return problems;
+}
+
+/** The algorithms accepted for verification: configured, or the key type's default. */
+export function resolveAlgorithms(env: Environment): JwtAlgorithm[] {
+  if (env.JWT_ALGORITHMS && env.JWT_ALGORITHMS.length > 0) return env.JWT_ALGORITHMS;
+  return env.JWT_PUBLIC_KEY || env.JWT_JWKS_URI ? ['RS256'] : ['HS256'];
+}
+
+/** The HS256 secret in effect (the development secret when nothing is configured). */
+export function effectiveJwtSecret(env: Environment): string | undefined {
+  if (env.JWT_PUBLIC_KEY || env.JWT_JWKS_URI) return undefined;
+  return env.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET;
+}

@@ -1,0 +1,17 @@
+import { ApplicationEntity } from '../applications/application.entity';
+import { GroupAppAssignmentEntity } from '../assignments/group-app-assignment.entity';
+import { UserAppAssignmentEntity } from '../assignments/user-app-assignment.entity';
+import { GroupMembershipEntity } from '../groups/group-membership.entity';
+import { GroupEntity } from '../groups/group.entity';
+import { TenantEntity } from '../tenants/tenant.entity';
+import { UserEntity } from '../users/user.entity';
+
+export const ENTITIES = [
+  TenantEntity,
+  UserEntity,
+  GroupEntity,
+  GroupMembershipEntity,
+  ApplicationEntity,
+  UserAppAssignmentEntity,
+  GroupAppAssignmentEntity,
+];

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { TenantsModule } from '../tenants/tenants.module';
+import { UsersModule } from '../users/users.module';
+import { GroupMembershipEntity } from './group-membership.entity';
+import { GroupMembersRepository } from './group-members.repository';
+import { GroupEntity } from './group.entity';
+import { GroupsController } from './groups.controller';
+import { GroupsService } from './groups.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([GroupEntity, GroupMembershipEntity]), TenantsModule, UsersModule],
+  controllers: [GroupsController],
+  providers: [GroupsService, GroupMembersRepository],
+  exports: [GroupsService],
+})
+export class GroupsModule {}

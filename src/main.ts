@@ -1,0 +1,75 @@
+import { Logger as Pino } from 'pino';
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createRootLogger } from './common/logging/logger';
+import { EnvironmentError, validateEnvironment, Environment } from './config/environment';
+import { createApp } from './create-app';
+import { EmbeddedDatabase } from './database/embedded-database';
+import { printDevelopmentBanner, seedDemoTenant } from './database/demo-seed';
+
+async function main(): Promise<void> {
+  let env: Environment;
+  try {
+    env = validateEnvironment(process.env);
+  } catch (error) {
+    if (error instanceof EnvironmentError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createRootLogger(env.LOG_LEVEL);
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = new EmbeddedDatabase({
+      dataDir: env.EMBEDDED_DATABASE_DIR,
+      port: env.EMBEDDED_DATABASE_PORT,
+      onLog: (message) => logger.debug({ context: 'EmbeddedPostgres' }, message.trim()),
+    });
+    logger.info({ context: 'Bootstrap' }, `No DATABASE_URL: starting embedded PostgreSQL (data in ${env.EMBEDDED_DATABASE_DIR})`);
+    databaseUrl = await embedded.start();
+  }
+
+  let app: NestFastifyApplication | undefined;
+  installShutdown(logger, async () => {
+    await app?.close();
+    await embedded?.stop();
+  });
+
+  app = await createApp(env, databaseUrl, logger);
+  if (env.NODE_ENV === 'development' && env.DEMO_SEED) {
+    const dataSource = app.get<DataSource>(getDataSourceToken());
+    await seedDemoTenant(dataSource, logger);
+    await app.listen({ port: env.PORT, host: env.HOST });
+    await printDevelopmentBanner(dataSource, env, await app.getUrl());
+  } else {
+    await app.listen({ port: env.PORT, host: env.HOST });
+  }
+  logger.info({ context: 'Bootstrap', port: env.PORT }, 'listening');
+}
+
+/** SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool, stop the embedded database. */
+function installShutdown(logger: Pino, close: () => Promise<void>): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ context: 'Bootstrap', signal }, 'shutting down');
+    close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ context: 'Bootstrap', err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

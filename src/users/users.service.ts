@@ -1,0 +1,84 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
+import { offsetOf, Page, PageRequest } from '../common/http/page';
+import { TenantsService } from '../tenants/tenants.service';
+import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserResponse } from './dto/user.dto';
+import { toUserResponse } from './dto/user.mapper';
+import { UserEntity } from './user.entity';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  async create(tenantId: string, input: CreateUserDto): Promise<UserResponse> {
+    const user = this.users.create({
+      tenantId,
+      email: input.email,
+      displayName: input.display_name,
+      status: input.status ?? 'active',
+    });
+    return toUserResponse(await this.save(user));
+  }
+
+  /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
+  async list(tenantId: string, page: PageRequest, q?: string): Promise<Page<UserResponse>> {
+    await this.tenants.assertExists(tenantId);
+    const query = this.users.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    if (q) {
+      query.andWhere('(u.email ILIKE :pattern OR u.display_name ILIKE :pattern)', { pattern: containsPattern(q) });
+    }
+    const [rows, total] = await query
+      .orderBy('u.email', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .offset(offsetOf(page))
+      .limit(page.perPage)
+      .getManyAndCount();
+    return new Page(rows.map(toUserResponse), page.page, page.perPage, total);
+  }
+
+  async get(tenantId: string, userId: string): Promise<UserResponse> {
+    return toUserResponse(await this.findOrFail(tenantId, userId));
+  }
+
+  async update(tenantId: string, userId: string, input: UpdateUserDto): Promise<UserResponse> {
+    const user = await this.findOrFail(tenantId, userId);
+    if (input.email !== undefined) user.email = input.email;
+    if (input.display_name !== undefined) user.displayName = input.display_name;
+    if (input.status !== undefined) user.status = input.status;
+    return toUserResponse(await this.save(user));
+  }
+
+  /** Memberships and assignments go with the user (ON DELETE CASCADE, one statement). */
+  async remove(tenantId: string, userId: string): Promise<void> {
+    const result = await this.users.delete({ tenantId, id: userId });
+    if (!result.affected) throw new NotFoundException('User not found');
+  }
+
+  /** 404 unless the user exists in this tenant. */
+  async assertExists(tenantId: string, userId: string): Promise<void> {
+    if (!(await this.users.existsBy({ tenantId, id: userId }))) throw new NotFoundException('User not found');
+  }
+
+  private async findOrFail(tenantId: string, userId: string): Promise<UserEntity> {
+    const user = await this.users.findOneBy({ tenantId, id: userId });
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  private async save(user: UserEntity): Promise<UserEntity> {
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      if (isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException('A user with this email already exists in this tenant');
+      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
+      throw error;
+    }
+  }
+}
