@@ -1,4 +1,14 @@
 import { Module } from '@nestjs/common';
+import { ApplicationsModule } from '../applications/applications.module';
+import { GroupsModule } from '../groups/groups.module';
+import { UsersModule } from '../users/users.module';
+import { AssignmentsController } from './assignments.controller';
+import { AssignmentsRepository } from './assignments.repository';
+import { AssignmentsService } from './assignments.service';
 
-@Module({})
+@Module({
+  imports: [UsersModule, GroupsModule, ApplicationsModule],
+  controllers: [AssignmentsController],
+  providers: [AssignmentsService, AssignmentsRepository],
+})
 export class AssignmentsModule {}

@@ -3,7 +3,8 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { GroupEntity } from '../groups/group.entity';
 
 @Entity({ name: 'group_app_assignments' })
-@Index('ix_group_app_assignments_tenant_app_group', ['tenantId', 'applicationId', 'groupId'])
+// Serves an application's assigned groups (in assignment order) and its effective users.
+@Index('ix_group_app_assignments_tenant_app_assigned', ['tenantId', 'applicationId', 'assignedAt', 'groupId'])
 export class GroupAppAssignmentEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'pk_group_app_assignments' })
   tenantId!: string;

@@ -3,7 +3,8 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { UserEntity } from '../users/user.entity';
 
 @Entity({ name: 'user_app_assignments' })
-@Index('ix_user_app_assignments_tenant_app_user', ['tenantId', 'applicationId', 'userId'])
+// Serves an application's assignees (in assignment order) and its direct users.
+@Index('ix_user_app_assignments_tenant_app_assigned', ['tenantId', 'applicationId', 'assignedAt', 'userId'])
 export class UserAppAssignmentEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'pk_user_app_assignments' })
   tenantId!: string;

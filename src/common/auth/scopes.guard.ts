@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { isUUID } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
+import { isUuid } from '../http/uuid';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './decorators';
 import { Principal } from './principal';
 
@@ -22,7 +22,7 @@ export class ScopesGuard implements CanActivate {
 
     const tenantId = (request.params as Record<string, string | undefined>)?.tenant_id;
     // A malformed id is left to the validation pipe, which answers 422 naming it.
-    if (tenantId && isUUID(tenantId) && !principal.canActIn(tenantId.toLowerCase())) {
+    if (tenantId && isUuid(tenantId) && !principal.canActIn(tenantId.toLowerCase())) {
       throw new ForbiddenException('Token is not valid for this tenant');
     }
 

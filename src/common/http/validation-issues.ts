@@ -1,4 +1,5 @@
-import { isString, isUUID, ValidationError } from 'class-validator';
+import { isString, ValidationError } from 'class-validator';
+import { isUuid } from './uuid';
 import type { ErrorLocation, ValidationIssue } from './validation.exception';
 
 interface IssueKind {
@@ -20,7 +21,7 @@ const KINDS: Record<string, IssueKind> = {
   isUuid: {
     type: 'uuid_parsing',
     msg: () => 'Input should be a valid UUID',
-    element: (value) => typeof value === 'string' && isUUID(value),
+    element: isUuid,
   },
   isInt: { type: 'int_parsing', msg: () => 'Input should be a valid integer' },
   isBoolean: { type: 'bool_parsing', msg: () => 'Input should be a valid boolean' },

@@ -1,4 +1,5 @@
 import { InitialSchema1795887670422 } from './1795887670422-InitialSchema';
+import { AssignmentQueryIndexes1795888280585 } from './1795888280585-AssignmentQueryIndexes';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
-export const MIGRATIONS = [InitialSchema1795887670422];
+export const MIGRATIONS = [InitialSchema1795887670422, AssignmentQueryIndexes1795888280585];

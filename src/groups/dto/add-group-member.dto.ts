@@ -1,9 +1,10 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { IsUUID } from 'class-validator';
+import { UUID_FORMAT } from '../../common/http/uuid';
 
 @ApiSchema({ name: 'GroupMemberCreate', description: 'Request to add a user to a group.' })
 export class AddGroupMemberDto {
   @ApiProperty({ type: 'string', format: 'uuid', example: '2c4d6e8f-0a1b-4c3d-8e5f-6a7b8c9d0e1f' })
-  @IsUUID()
+  @IsUUID(UUID_FORMAT)
   user_id!: string;
 }

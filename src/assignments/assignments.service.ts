@@ -1,0 +1,135 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ApplicationsService } from '../applications/applications.service';
+import { Principal } from '../common/auth/principal';
+import { FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
+import { Page, PageRequest } from '../common/http/page';
+import { GroupsService } from '../groups/groups.service';
+import { UsersService } from '../users/users.service';
+import { AssignmentsRepository } from './assignments.repository';
+import { ApplicationAssigneesResponse, AppAssignment, UserAssignedAppsResponse } from './dto/app-assignment.dto';
+import { toAppAssignment } from './dto/assignment.mapper';
+import type {
+  BulkAssignmentResult,
+  EffectiveUser,
+  GroupAssignmentCreated,
+  UserAssignmentCreated,
+} from './dto/assignment-results';
+
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly assignments: AssignmentsRepository,
+    private readonly users: UsersService,
+    private readonly groups: GroupsService,
+    private readonly applications: ApplicationsService,
+  ) {}
+
+  async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<UserAssignedAppsResponse> {
+    const [, rows] = await Promise.all([
+      this.users.assertExists(tenantId, userId),
+      this.assignments.userApplications(tenantId, userId, includeGroups),
+    ]);
+    const applications = rows.map(toAppAssignment);
+    return { user_id: userId, applications, total_count: applications.length };
+  }
+
+  async groupApplications(tenantId: string, groupId: string): Promise<AppAssignment[]> {
+    const [, rows] = await Promise.all([
+      this.groups.assertExists(tenantId, groupId),
+      this.assignments.groupApplications(tenantId, groupId),
+    ]);
+    return rows.map(toAppAssignment);
+  }
+
+  async assignees(tenantId: string, applicationId: string): Promise<ApplicationAssigneesResponse> {
+    const [, row] = await Promise.all([
+      this.applications.assertExists(tenantId, applicationId),
+      this.assignments.assignees(tenantId, applicationId),
+    ]);
+    return {
+      application_id: applicationId,
+      users: row.users,
+      groups: row.groups,
+      total_users: row.users.length,
+      total_groups: row.groups.length,
+    };
+  }
+
+  async effectiveUsers(tenantId: string, applicationId: string, page: PageRequest): Promise<Page<EffectiveUser>> {
+    const [, rows, total] = await Promise.all([
+      this.applications.assertExists(tenantId, applicationId),
+      this.assignments.effectiveUsersPage(tenantId, applicationId, page),
+      this.assignments.effectiveUsersCount(tenantId, applicationId),
+    ]);
+    return new Page(rows, page.page, page.perPage, total);
+  }
+
+  async assignToUser(principal: Principal, tenantId: string, userId: string, applicationId: string): Promise<UserAssignmentCreated> {
+    await Promise.all([this.users.assertExists(tenantId, userId), this.applications.assertExists(tenantId, applicationId)]);
+    const assignedAt = await this.whileReferencesExist(() =>
+      this.assignments.assignToUser(tenantId, userId, applicationId, principal.subject),
+    );
+    if (!assignedAt) throw new ConflictException('Application is already assigned to this user');
+    return { user_id: userId, application_id: applicationId, assignment_type: 'direct', assigned_at: assignedAt.toISOString() };
+  }
+
+  async assignToGroup(principal: Principal, tenantId: string, groupId: string, applicationId: string): Promise<GroupAssignmentCreated> {
+    await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
+    const assignedAt = await this.whileReferencesExist(() =>
+      this.assignments.assignToGroup(tenantId, groupId, applicationId, principal.subject),
+    );
+    if (!assignedAt) throw new ConflictException('Application is already assigned to this group');
+    return { group_id: groupId, application_id: applicationId, assignment_type: 'group', assigned_at: assignedAt.toISOString() };
+  }
+
+  /**
+   * All or nothing, in one transaction: any id unknown in the tenant is a 404 naming
+   * it and nothing is written; ids already assigned are reported, not an error.
+   */
+  async bulkAssignToUser(
+    principal: Principal,
+    tenantId: string,
+    userId: string,
+    applicationIds: string[],
+  ): Promise<BulkAssignmentResult> {
+    const requested = [...new Set(applicationIds.map((id) => id.toLowerCase()))];
+    await this.users.assertExists(tenantId, userId);
+    const assigned = await this.whileReferencesExist(() =>
+      this.assignments.transaction(async (manager) => {
+        const existing = await this.assignments.existingApplications(manager, tenantId, requested);
+        const missing = requested.filter((id) => !existing.has(id));
+        if (missing.length > 0) throw new NotFoundException(`Applications not found: ${missing.join(', ')}`);
+        return this.assignments.assignManyToUser(manager, tenantId, userId, requested, principal.subject);
+      }),
+    );
+    const newly = requested.filter((id) => assigned.has(id));
+    return {
+      user_id: userId,
+      assigned: newly,
+      already_assigned: requested.filter((id) => !assigned.has(id)),
+      assigned_count: newly.length,
+    };
+  }
+
+  async unassignFromUser(tenantId: string, userId: string, applicationId: string): Promise<void> {
+    if (!(await this.assignments.unassignFromUser(tenantId, userId, applicationId))) {
+      throw new NotFoundException('Application is not assigned to this user');
+    }
+  }
+
+  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string): Promise<void> {
+    if (!(await this.assignments.unassignFromGroup(tenantId, groupId, applicationId))) {
+      throw new NotFoundException('Application is not assigned to this group');
+    }
+  }
+
+  /** A user, group or application deleted between the existence check and the write is a 404. */
+  private async whileReferencesExist<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('User, group or application not found');
+      throw error;
+    }
+  }
+}
