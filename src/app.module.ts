@@ -21,7 +21,9 @@ export class AppModule {
         ConfigModule.forRoot(env),
         TypeOrmModule.forRoot({
           ...databaseOptions({ url: databaseUrl, poolSize: env.DATABASE_POOL_SIZE, migrationsRun: env.DATABASE_MIGRATIONS_RUN }),
-          // Start even when the database is down; /health/ready reports it and requests answer 503.
+          // Fail fast at start-up (migrations need the database; an orchestrator restarts us).
+          // Once running, the pool reconnects on its own: while the database is away requests
+          // answer 503 and /health/ready fails.
           retryAttempts: 0,
         }),
         AuthModule,

@@ -471,23 +471,23 @@ describe('App Assignments', () => {
       const myGroup = await createGroup(t, tenant);
       const myApp = await createApplication(t, tenant);
 
-      const calls = [
-        t.http.get(`${base()}/applications/${foreignApp}/assignees`),
-        t.http.get(`${base()}/applications/${foreignApp}/effective-users`),
-        t.http.get(`${base()}/groups/${foreignGroup}/applications`),
-        t.http.post(`${base()}/groups/${foreignGroup}/applications`).send({ application_id: myApp }),
-        t.http.post(`${base()}/groups/${myGroup}/applications`).send({ application_id: foreignApp }),
-        t.http.delete(`${base()}/groups/${foreignGroup}/applications/${foreignApp}`),
-        t.http.get(`${base()}/users/${foreignUser}/applications`),
-        t.http.post(`${base()}/users/${foreignUser}/applications`).send({ application_id: myApp }),
-        t.http.post(`${base()}/users/${myUser}/applications`).send({ application_id: foreignApp }),
-        t.http.post(`${base()}/users/${foreignUser}/applications/bulk`).send({ application_ids: [myApp] }),
-        t.http.post(`${base()}/users/${myUser}/applications/bulk`).send({ application_ids: [foreignApp] }),
-        t.http.delete(`${base()}/users/${foreignUser}/applications/${foreignApp}`),
+      const calls: Array<[string, () => ReturnType<typeof t.http.get>]> = [
+        ['assignees', () => t.http.get(`${base()}/applications/${foreignApp}/assignees`)],
+        ['effective users', () => t.http.get(`${base()}/applications/${foreignApp}/effective-users`)],
+        ['group applications', () => t.http.get(`${base()}/groups/${foreignGroup}/applications`)],
+        ['assign to foreign group', () => t.http.post(`${base()}/groups/${foreignGroup}/applications`).send({ application_id: myApp })],
+        ['assign foreign app to group', () => t.http.post(`${base()}/groups/${myGroup}/applications`).send({ application_id: foreignApp })],
+        ['unassign from group', () => t.http.delete(`${base()}/groups/${foreignGroup}/applications/${foreignApp}`)],
+        ['user applications', () => t.http.get(`${base()}/users/${foreignUser}/applications`)],
+        ['assign to foreign user', () => t.http.post(`${base()}/users/${foreignUser}/applications`).send({ application_id: myApp })],
+        ['assign foreign app to user', () => t.http.post(`${base()}/users/${myUser}/applications`).send({ application_id: foreignApp })],
+        ['bulk to foreign user', () => t.http.post(`${base()}/users/${foreignUser}/applications/bulk`).send({ application_ids: [myApp] })],
+        ['bulk foreign app', () => t.http.post(`${base()}/users/${myUser}/applications/bulk`).send({ application_ids: [foreignApp] })],
+        ['unassign from user', () => t.http.delete(`${base()}/users/${foreignUser}/applications/${foreignApp}`)],
       ];
-      for (const call of calls) {
-        const response = await call.set(auth());
-        expect([response.req.method, response.req.path, response.status]).toEqual([response.req.method, response.req.path, 404]);
+      for (const [label, call] of calls) {
+        const response = await call().set(auth());
+        expect([label, response.status]).toEqual([label, 404]);
         expect(response.body).toEqual({ detail: expect.any(String) });
       }
       expect(await rowCount('user_app_assignments')).toBe(0);

@@ -100,7 +100,8 @@ export class Environment {
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters long' })
   JWT_SECRET?: string;
 
-  @Transform(emptyToUndefined)
+  // A PEM block written on one line with literal \n (as many secret stores hand it over).
+  @Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' ? value.replace(/\\n/g, '\n') : undefined))
   @IsOptional()
   @IsString()
   JWT_PUBLIC_KEY?: string;
@@ -162,7 +163,8 @@ export class EnvironmentError extends Error {}
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const input: Record<string, unknown> = {};
   for (const key of ENVIRONMENT_VARIABLES) {
-    if (raw[key] !== undefined) input[key] = raw[key];
+    // An empty variable (`LOG_LEVEL=` in a .env file, `${VAR}` of an unset one in compose) is unset: its default applies.
+    if (raw[key] !== undefined && !isBlank(raw[key])) input[key] = raw[key];
   }
   const env = plainToInstance(Environment, input, { exposeDefaultValues: true });
   const problems = validateSync(env, { skipMissingProperties: false }).map(
@@ -173,6 +175,10 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     throw new EnvironmentError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   return env;
+}
+
+function isBlank(value: unknown): boolean {
+  return typeof value === 'string' && value.trim() === '';
 }
 
 function crossFieldProblems(env: Environment): string[] {

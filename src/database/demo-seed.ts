@@ -99,10 +99,14 @@ export async function seedDemoTenant(dataSource: DataSource, logger: Pino): Prom
   });
 }
 
+function localUrl(baseUrl: string): string {
+  return baseUrl.replace(/\/\/(\[::1?\]|0\.0\.0\.0|127\.0\.0\.1)/, '//localhost');
+}
+
 /** Printed on every development start: where the docs are and a token to try them with. */
 export async function printDevelopmentBanner(dataSource: DataSource, env: Environment, baseUrl: string): Promise<void> {
   const rows = await dataSource.query<Array<{ id: string }>>('SELECT id FROM tenants WHERE slug = $1', [DEMO_TENANT_SLUG]);
-  const docsUrl = `${baseUrl.replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost')}/docs`;
+  const docsUrl = `${localUrl(baseUrl)}/docs`;
   const lines = ['', '  IAM App Assignments API (development)', `  Swagger UI:     ${docsUrl}`];
   const secret = effectiveJwtSecret(env);
   if (rows.length === 0) {
@@ -119,11 +123,11 @@ export async function printDevelopmentBanner(dataSource: DataSource, env: Enviro
     });
     lines.push(
       `  Demo tenant:    ${rows[0].id}`,
-      '  Bearer token (all tenant scopes, 12 h; paste it into "Authorize"):',
+      '  Bearer token (all tenant scopes, 12 h; paste it into "Authorize", or run the export line):',
       '',
-      `  ${token}`,
+      `  export TOKEN=${token}`,
       '',
-      `  Try: curl -H "Authorization: Bearer $TOKEN" ${baseUrl.replace('0.0.0.0', 'localhost')}/api/v1/tenants/${rows[0].id}/users`,
+      `  Try: curl -H "Authorization: Bearer $TOKEN" ${localUrl(baseUrl)}/api/v1/tenants/${rows[0].id}/users`,
     );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);

@@ -22,6 +22,10 @@ export class EmbeddedDatabase {
 
   constructor(private readonly options: EmbeddedDatabaseOptions) {}
 
+  get dataDir(): string {
+    return resolve(this.options.dataDir);
+  }
+
   get url(): string {
     return `postgres://${USER}:${PASSWORD}@127.0.0.1:${this.options.port}/${DATABASE}`;
   }

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { dropDatabase } from './test-database';
 
 export default async function globalTeardown(): Promise<void> {
@@ -6,5 +8,9 @@ export default async function globalTeardown(): Promise<void> {
   if (serverUrl && testUrl && !globalThis.__EMBEDDED_TEST_DATABASE__) {
     await dropDatabase(serverUrl, new URL(testUrl).pathname.slice(1));
   }
-  await globalThis.__EMBEDDED_TEST_DATABASE__?.stop();
+  const embedded = globalThis.__EMBEDDED_TEST_DATABASE__;
+  if (embedded) {
+    await embedded.stop();
+    await rm(dirname(embedded.dataDir), { recursive: true, force: true });
+  }
 }
