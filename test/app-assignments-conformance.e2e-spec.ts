@@ -32,9 +32,10 @@ describe('OpenAPI conformance with the App Assignments reference', () => {
   });
 
   describe.each(REFERENCE_OPERATIONS.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))('%s', (_, reference) => {
-    it('has the summary, description and tag', () => {
+    it('has the summary, operation id, description and tag', () => {
       const op = operation(reference.path, reference.method);
       expect(op.summary).toBe(reference.summary);
+      expect(op.operationId).toBe(reference.operationId);
       expect(op.description).toBe(reference.description);
       expect(op.tags).toEqual([REFERENCE_TAG]);
     });
