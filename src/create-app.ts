@@ -1,8 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import { JsonLogger } from './common/logging/logger';
+import { toErrorReply } from './common/http/error-response';
 import { resolveRequestId } from './common/http/request-id';
 import { Environment } from './config/environment';
 import { configureApp } from './app.setup';
@@ -16,6 +18,11 @@ export async function createApp(env: Environment, databaseUrl: string, logger: P
     genReqId: resolveRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
+    // Errors Fastify raises before routing (over-long path parameters, bad URLs) in the contract's shape too.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, headers, body } = toErrorReply(error);
+      void reply.code(status).headers(headers).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, databaseUrl), adapter, {
     logger: new JsonLogger(logger),

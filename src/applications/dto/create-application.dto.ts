@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/http/optional-non-null';
 import { APPLICATION_STATUSES, ApplicationStatus } from '../application.entity';
 
 @ApiSchema({ name: 'ApplicationCreate', description: 'Request to create an application; its client_id is generated.' })
@@ -17,7 +18,7 @@ export class CreateApplicationDto {
   description?: string | null;
 
   @ApiPropertyOptional({ enum: APPLICATION_STATUSES, default: 'active' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(APPLICATION_STATUSES, { message: `status must be one of: ${APPLICATION_STATUSES.join(', ')}` })
   status?: ApplicationStatus;
 }

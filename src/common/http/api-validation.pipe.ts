@@ -1,4 +1,4 @@
-import { ArgumentMetadata, Injectable, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { RequestValidationException } from './validation.exception';
 import { toValidationIssues } from './validation-issues';
@@ -23,15 +23,26 @@ class RawValidationErrors extends Error {
  */
 @Injectable()
 export class ApiValidationPipe extends ValidationPipe {
+  /**
+   * Unknown query parameters are dropped, not refused: gateways and caches add their own
+   * (cache busters, tracing), and the original backend ignored them. Unknown body fields
+   * are refused.
+   */
+  private readonly queryPipe = new ValidationPipe(ApiValidationPipe.options(false));
+
   constructor() {
-    super({
+    super(ApiValidationPipe.options(true));
+  }
+
+  private static options(forbidUnknownFields: boolean): ValidationPipeOptions {
+    return {
       transform: true,
       whitelist: true,
-      forbidNonWhitelisted: true,
+      forbidNonWhitelisted: forbidUnknownFields,
       forbidUnknownValues: true,
       validationError: { target: false, value: true },
       exceptionFactory: (errors) => new RawValidationErrors(errors),
-    });
+    };
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -49,7 +60,7 @@ export class ApiValidationPipe extends ValidationPipe {
       }
     }
     try {
-      return await super.transform(value, metadata);
+      return metadata.type === 'query' ? await this.queryPipe.transform(value, metadata) : await super.transform(value, metadata);
     } catch (error) {
       if (error instanceof RawValidationErrors) {
         throw new RequestValidationException(toValidationIssues(error.errors, location));

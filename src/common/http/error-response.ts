@@ -74,6 +74,8 @@ function fromFastifyError(error: unknown): ErrorReply | undefined {
       return reply(422, { detail: [{ loc: ['body'], msg: 'Field required', type: 'missing' }] });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return reply(413, { detail: 'Request body is too large' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply(422, { detail: [{ loc: ['path'], msg: 'Path parameter is too long', type: 'string_too_long' }] });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return reply(415, { detail: 'Unsupported media type; send application/json' });
     default:

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/http/optional-non-null';
 import { TENANT_STATUSES, TenantStatus } from '../tenant.entity';
 
 export const TENANT_SLUG_PATTERN = /^[a-z0-9-]{2,63}$/;
@@ -18,7 +19,7 @@ export class CreateTenantDto {
   slug!: string;
 
   @ApiPropertyOptional({ enum: TENANT_STATUSES, default: 'active' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(TENANT_STATUSES, { message: `status must be one of: ${TENANT_STATUSES.join(', ')}` })
   status?: TenantStatus;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/http/optional-non-null';
 import { USER_STATUSES, UserStatus } from '../user.entity';
 
 @ApiSchema({ name: 'UserCreate', description: 'Request to create a user.' })
@@ -17,7 +18,7 @@ export class CreateUserDto {
   display_name!: string;
 
   @ApiPropertyOptional({ enum: USER_STATUSES, default: 'active' })
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsIn(USER_STATUSES, { message: `status must be one of: ${USER_STATUSES.join(', ')}` })
   status?: UserStatus;
 }
