@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssignmentsModule } from './assignments/assignments.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { Environment } from './config/environment';
@@ -33,6 +34,7 @@ export class AppModule {
         GroupsModule,
         ApplicationsModule,
         AssignmentsModule,
+        AuditModule,
       ],
     };
   }

@@ -11,6 +11,12 @@ export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ExceptionsFilter());
   app.useGlobalInterceptors(new EnvelopeInterceptor());
+  // helmet's headers (Nest's built-in), on every response including errors and 404s.
+  // TLS ends at the gateway, so requests are not upgraded here; Swagger UI only needs
+  // its own scripts, its inline styles and data: images, which the defaults allow.
+  app.useSecurityHeaders({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onSend', async (request, reply) => {

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { TENANT_SCOPES, PLATFORM_ADMIN } from './common/auth/scopes';
+import { EXAMPLE_IDS } from './common/http/examples';
 import { ErrorResponse, HTTPValidationError, ValidationErrorItem } from './common/http/validation-error.dto';
 
 const DESCRIPTION = `
@@ -32,19 +33,30 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('IAM App Assignments API')
     .setVersion('1.0.0')
     .setDescription(DESCRIPTION)
+    // Relative: the API is served by the same origin as this document and Swagger UI.
+    .addServer('/', 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .addTag('Tenants')
-    .addTag('Users')
-    .addTag('Groups')
-    .addTag('Applications')
-    .addTag('App Assignments')
-    .addTag('Health')
+    .addTag(
+      'Tenants',
+      `Organisations, isolated from one another. Creating, updating and deleting them needs \`${PLATFORM_ADMIN}\`.`,
+    )
+    .addTag('Users', 'The people of a tenant. Deleting one removes their memberships and assignments.')
+    .addTag('Groups', 'Named sets of users of a tenant, and their members.')
+    .addTag('Applications', 'The applications users of a tenant can be given access to.')
+    .addTag('App Assignments', 'Which users and groups may use which applications, and who may use an application in effect.')
+    .addTag('Audit', 'The append-only trail of every successful change: who, what, which resource, when, in which request.')
+    .addTag('Health', 'Liveness and readiness probes; no token needed.')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     autoTagControllers: false,
     extraModels: [HTTPValidationError, ValidationErrorItem, ErrorResponse],
   });
+  // Private code (package.json: UNLICENSED): no licence is granted, and the document says so.
+  document.info.license = { name: 'Proprietary' };
   applyOperationIds(document);
+  declarePublicOperations(document);
+  exemplifyPathParameters(document);
+  exemplifyModelProperties(document);
   return document;
 }
 
@@ -68,6 +80,85 @@ function applyOperationIds(document: OpenAPIObject): void {
       if (operation?.summary) operation.operationId = operationIdFor(operation.summary, path, method);
     }
   }
+}
+
+/**
+ * Authenticated controllers declare `@ApiBearerAuth()`; an operation without it is public
+ * (`@Public()`, the health probes) and says so with an empty requirement, so that neither
+ * readers nor SDK generators fall back to a global default. test/openapi-docs.e2e-spec.ts
+ * checks which operations these are.
+ */
+function declarePublicOperations(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
+}
+
+/**
+ * Path ids are plain strings in the reference, without descriptions; each gets the example
+ * id of its resource, which Swagger UI's "Try it out" pre-fills.
+ */
+function exemplifyPathParameters(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      for (const parameter of item[method]?.parameters ?? []) {
+        if ('$ref' in parameter || parameter.in !== 'path' || parameter.example !== undefined) continue;
+        const example = EXAMPLE_IDS[parameter.name as keyof typeof EXAMPLE_IDS];
+        if (example) parameter.example = example;
+      }
+    }
+  }
+}
+
+type JsonSchema = Record<string, any>;
+
+/**
+ * A property that only points at another schema (an envelope's `data`, `meta`,
+ * `pagination`, a list of models) gets an example composed from that schema's own
+ * property examples, so that every property of the document shows a value and the
+ * examples stay in step with the models.
+ */
+function exemplifyModelProperties(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, JsonSchema>;
+  for (const schema of Object.values(schemas)) {
+    for (const property of Object.values((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+      if (property.example !== undefined || property.description !== undefined || !pointsAtSchema(property)) continue;
+      const example = composeExample(property, schemas, new Set());
+      if (example !== undefined) property.example = example;
+    }
+  }
+}
+
+function pointsAtSchema(schema: JsonSchema): boolean {
+  return (
+    typeof schema.$ref === 'string' ||
+    (Array.isArray(schema.allOf) && schema.allOf.some(pointsAtSchema)) ||
+    (schema.type === 'array' && !!schema.items && pointsAtSchema(schema.items))
+  );
+}
+
+function composeExample(schema: JsonSchema, schemas: Record<string, JsonSchema>, visiting: Set<string>): unknown {
+  if (schema.example !== undefined) return schema.example;
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    if (visiting.has(name) || !schemas[name]) return undefined;
+    return composeExample(schemas[name], schemas, new Set([...visiting, name]));
+  }
+  if (Array.isArray(schema.allOf) && schema.allOf.length === 1) return composeExample(schema.allOf[0], schemas, visiting);
+  if (schema.type === 'array' && schema.items) {
+    const item = composeExample(schema.items, schemas, visiting);
+    return item === undefined ? undefined : [item];
+  }
+  if (schema.properties) {
+    const entries = Object.entries(schema.properties as Record<string, JsonSchema>)
+      .map(([name, property]) => [name, composeExample(property, schemas, visiting)] as const)
+      .filter(([, example]) => example !== undefined);
+    return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+  }
+  return undefined;
 }
 
 /** The document as committed: keys sorted, so diffs are stable. */

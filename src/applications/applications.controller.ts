@@ -1,3 +1,4 @@
+import { Actor, CurrentActor } from '../audit/actor';
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../common/auth/decorators';
@@ -21,8 +22,12 @@ export class ApplicationsController {
   @Post()
   @RequireScopes(Scope.ApplicationsWrite)
   @Endpoint({ summary: 'Create Application', status: 201, response: ApiResponseEnvelope(ApplicationResponse), errors: [404] })
-  create(@Param('tenant_id', UuidParamPipe) tenantId: string, @Body() body: CreateApplicationDto): Promise<ApplicationResponse> {
-    return this.applications.create(tenantId, body);
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Body() body: CreateApplicationDto,
+  ): Promise<ApplicationResponse> {
+    return this.applications.create(actor, tenantId, body);
   }
 
   @Get()
@@ -55,11 +60,12 @@ export class ApplicationsController {
   @RequireScopes(Scope.ApplicationsWrite)
   @Endpoint({ summary: 'Update Application', status: 200, response: ApiResponseEnvelope(ApplicationResponse), errors: [404] })
   update(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @Body() body: UpdateApplicationDto,
   ): Promise<ApplicationResponse> {
-    return this.applications.update(tenantId, applicationId, body);
+    return this.applications.update(actor, tenantId, applicationId, body);
   }
 
   @Delete(':application_id')
@@ -71,9 +77,10 @@ export class ApplicationsController {
     errors: [404],
   })
   remove(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
   ): Promise<void> {
-    return this.applications.remove(tenantId, applicationId);
+    return this.applications.remove(actor, tenantId, applicationId);
   }
 }

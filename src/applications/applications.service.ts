@@ -1,6 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
@@ -16,22 +18,33 @@ export class ApplicationsService {
   constructor(
     @InjectRepository(ApplicationEntity) private readonly applications: Repository<ApplicationEntity>,
     private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(tenantId: string, input: CreateApplicationDto): Promise<ApplicationResponse> {
-    const application = this.applications.create({
-      tenantId,
-      name: input.name,
-      description: input.description ?? null,
-      status: input.status ?? 'active',
-      clientId: generateClientId(),
+  async create(actor: Actor, tenantId: string, input: CreateApplicationDto): Promise<ApplicationResponse> {
+    return this.write(async (manager) => {
+      const application = await manager.save(
+        manager.create(ApplicationEntity, {
+          tenantId,
+          name: input.name,
+          description: input.description ?? null,
+          status: input.status ?? 'active',
+          clientId: generateClientId(),
+        }),
+      );
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'application.created',
+        { type: 'application', id: application.id },
+        {
+          ...input,
+          client_id: application.clientId,
+        },
+      );
+      return toApplicationResponse(application);
     });
-    try {
-      return toApplicationResponse(await this.applications.save(application));
-    } catch (error) {
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
-      throw error;
-    }
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
@@ -52,18 +65,32 @@ export class ApplicationsService {
     return toApplicationResponse(await this.findOrFail(tenantId, applicationId));
   }
 
-  async update(tenantId: string, applicationId: string, input: UpdateApplicationDto): Promise<ApplicationResponse> {
-    const application = await this.findOrFail(tenantId, applicationId);
-    if (input.name !== undefined) application.name = input.name;
-    if (input.description !== undefined) application.description = input.description;
-    if (input.status !== undefined) application.status = input.status;
-    return toApplicationResponse(await this.applications.save(application));
+  async update(actor: Actor, tenantId: string, applicationId: string, input: UpdateApplicationDto): Promise<ApplicationResponse> {
+    return this.write(async (manager) => {
+      const application = await this.findOrFail(tenantId, applicationId, manager);
+      if (input.name !== undefined) application.name = input.name;
+      if (input.description !== undefined) application.description = input.description;
+      if (input.status !== undefined) application.status = input.status;
+      const saved = await manager.save(application);
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'application.updated',
+        { type: 'application', id: applicationId },
+        { ...input },
+      );
+      return toApplicationResponse(saved);
+    });
   }
 
   /** The application's assignments go with it (ON DELETE CASCADE). */
-  async remove(tenantId: string, applicationId: string): Promise<void> {
-    const result = await this.applications.delete({ tenantId, id: applicationId });
-    if (!result.affected) throw new NotFoundException('Application not found');
+  async remove(actor: Actor, tenantId: string, applicationId: string): Promise<void> {
+    await this.write(async (manager) => {
+      const result = await manager.delete(ApplicationEntity, { tenantId, id: applicationId });
+      if (!result.affected) throw new NotFoundException('Application not found');
+      await this.audit.record(manager, tenantId, actor, 'application.deleted', { type: 'application', id: applicationId });
+    });
   }
 
   /** 404 unless the application exists in this tenant. */
@@ -73,9 +100,23 @@ export class ApplicationsService {
     }
   }
 
-  private async findOrFail(tenantId: string, applicationId: string): Promise<ApplicationEntity> {
-    const application = await this.applications.findOneBy({ tenantId, id: applicationId });
+  private async findOrFail(
+    tenantId: string,
+    applicationId: string,
+    manager: EntityManager = this.applications.manager,
+  ): Promise<ApplicationEntity> {
+    const application = await manager.findOneBy(ApplicationEntity, { tenantId, id: applicationId });
     if (!application) throw new NotFoundException('Application not found');
     return application;
+  }
+
+  /** One transaction for the change and its audit event. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.applications.manager.transaction(work);
+    } catch (error) {
+      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
+      throw error;
+    }
   }
 }

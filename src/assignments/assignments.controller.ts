@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, RequireScopes } from '../common/auth/decorators';
-import { Principal } from '../common/auth/principal';
+import { Actor, CurrentActor } from '../audit/actor';
+import { RequireScopes } from '../common/auth/decorators';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiListResponseEnvelope, ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
@@ -11,11 +11,13 @@ import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { AssignmentsService } from './assignments.service';
 import { ApplicationAssigneesResponse, AppAssignment, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { AssignmentCreate, BulkAssignmentCreate } from './dto/assignment-create.dto';
-import type {
-  BulkAssignmentResult,
-  EffectiveUser,
-  GroupAssignmentCreated,
-  UserAssignmentCreated,
+import {
+  BULK_ASSIGNMENT_RESULT_EXAMPLE,
+  GROUP_ASSIGNMENT_CREATED_EXAMPLE,
+  type BulkAssignmentResult,
+  type EffectiveUser,
+  type GroupAssignmentCreated,
+  type UserAssignmentCreated,
 } from './dto/assignment-results';
 import { UserApplicationsQueryDto } from './dto/user-applications-query.dto';
 
@@ -83,15 +85,16 @@ export class AssignmentsController {
     description: 'Assign an application to a group.',
     status: 201,
     response: ApiResponseEnvelope('dict'),
+    example: GROUP_ASSIGNMENT_CREATED_EXAMPLE,
     errors: [404, 409],
   })
   assignApplicationToGroup(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Body() body: AssignmentCreate,
   ): Promise<GroupAssignmentCreated> {
-    return this.assignments.assignToGroup(principal, tenantId, groupId, body.application_id);
+    return this.assignments.assignToGroup(actor, tenantId, groupId, body.application_id);
   }
 
   @Delete('groups/:group_id/applications/:application_id')
@@ -103,11 +106,12 @@ export class AssignmentsController {
     errors: [404],
   })
   unassignApplicationFromGroup(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
   ): Promise<void> {
-    return this.assignments.unassignFromGroup(tenantId, groupId, applicationId);
+    return this.assignments.unassignFromGroup(actor, tenantId, groupId, applicationId);
   }
 
   @Get('users/:user_id/applications')
@@ -138,12 +142,12 @@ export class AssignmentsController {
     errors: [404, 409],
   })
   assignApplicationToUser(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Body() body: AssignmentCreate,
   ): Promise<UserAssignmentCreated> {
-    return this.assignments.assignToUser(principal, tenantId, userId, body.application_id);
+    return this.assignments.assignToUser(actor, tenantId, userId, body.application_id);
   }
 
   @Post('users/:user_id/applications/bulk')
@@ -153,15 +157,16 @@ export class AssignmentsController {
     description: 'Assign multiple applications to a user at once.',
     status: 201,
     response: ApiResponseEnvelope('dict'),
+    example: BULK_ASSIGNMENT_RESULT_EXAMPLE,
     errors: [404],
   })
   bulkAssignApplicationsToUser(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Body() body: BulkAssignmentCreate,
   ): Promise<BulkAssignmentResult> {
-    return this.assignments.bulkAssignToUser(principal, tenantId, userId, body.application_ids);
+    return this.assignments.bulkAssignToUser(actor, tenantId, userId, body.application_ids);
   }
 
   @Delete('users/:user_id/applications/:application_id')
@@ -173,10 +178,11 @@ export class AssignmentsController {
     errors: [404],
   })
   unassignApplicationFromUser(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
   ): Promise<void> {
-    return this.assignments.unassignFromUser(tenantId, userId, applicationId);
+    return this.assignments.unassignFromUser(actor, tenantId, userId, applicationId);
   }
 }

@@ -50,31 +50,19 @@ export class AssignmentsRepository {
    * group id). Ordered by application name, then id.
    */
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[]> {
-    const { rows } = await runSql<AssignmentRow>(
-      this.dataSource,
-      USER_APPLICATIONS_SQL,
-      [tenantId, userId, includeGroups],
-    );
+    const { rows } = await runSql<AssignmentRow>(this.dataSource, USER_APPLICATIONS_SQL, [tenantId, userId, includeGroups]);
     return rows;
   }
 
   /** A group's assignments, ordered by application name, then id. */
   async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[]> {
-    const { rows } = await runSql<AssignmentRow>(
-      this.dataSource,
-      GROUP_APPLICATIONS_SQL,
-      [tenantId, groupId],
-    );
+    const { rows } = await runSql<AssignmentRow>(this.dataSource, GROUP_APPLICATIONS_SQL, [tenantId, groupId]);
     return rows;
   }
 
   /** Directly assigned users and assigned groups, oldest assignment first, ties by id. */
   async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow> {
-    const { rows } = await runSql<AssigneesRow>(
-      this.dataSource,
-      ASSIGNEES_SQL,
-      [tenantId, applicationId],
-    );
+    const { rows } = await runSql<AssigneesRow>(this.dataSource, ASSIGNEES_SQL, [tenantId, applicationId]);
     return rows[0];
   }
 
@@ -84,28 +72,31 @@ export class AssignmentsRepository {
    * The page is chosen first; the per-user details are computed for that page only.
    */
   async effectiveUsersPage(tenantId: string, applicationId: string, page: PageRequest): Promise<EffectiveUserRow[]> {
-    const { rows } = await runSql<EffectiveUserRow>(
-      this.dataSource,
-      EFFECTIVE_USERS_PAGE_SQL,
-      [tenantId, applicationId, page.perPage, offsetOf(page)],
-    );
+    const { rows } = await runSql<EffectiveUserRow>(this.dataSource, EFFECTIVE_USERS_PAGE_SQL, [
+      tenantId,
+      applicationId,
+      page.perPage,
+      offsetOf(page),
+    ]);
     return rows;
   }
 
   /** How many distinct users can use an application. */
   async effectiveUsersCount(tenantId: string, applicationId: string): Promise<number> {
-    const { rows } = await runSql<{ total: string }>(
-      this.dataSource,
-      EFFECTIVE_USERS_COUNT_SQL,
-      [tenantId, applicationId],
-    );
+    const { rows } = await runSql<{ total: string }>(this.dataSource, EFFECTIVE_USERS_COUNT_SQL, [tenantId, applicationId]);
     return Number(rows[0].total);
   }
 
   /** Inserts a direct assignment; undefined when it already existed (the primary key decides). */
-  async assignToUser(tenantId: string, userId: string, applicationId: string, actor: string): Promise<Date | undefined> {
+  async assignToUser(
+    tenantId: string,
+    userId: string,
+    applicationId: string,
+    actor: string,
+    manager?: EntityManager,
+  ): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      this.dataSource,
+      manager ?? this.dataSource,
       `INSERT INTO user_app_assignments (tenant_id, user_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -115,9 +106,15 @@ export class AssignmentsRepository {
     return rows[0]?.assigned_at;
   }
 
-  async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: string): Promise<Date | undefined> {
+  async assignToGroup(
+    tenantId: string,
+    groupId: string,
+    applicationId: string,
+    actor: string,
+    manager?: EntityManager,
+  ): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      this.dataSource,
+      manager ?? this.dataSource,
       `INSERT INTO group_app_assignments (tenant_id, group_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -158,24 +155,25 @@ export class AssignmentsRepository {
     return new Set(rows.map((row) => row.application_id));
   }
 
-  async unassignFromUser(tenantId: string, userId: string, applicationId: string): Promise<boolean> {
+  async unassignFromUser(tenantId: string, userId: string, applicationId: string, manager?: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      this.dataSource,
+      manager ?? this.dataSource,
       `DELETE FROM user_app_assignments WHERE tenant_id = $1 AND user_id = $2 AND application_id = $3`,
       [tenantId, userId, applicationId],
     );
     return affected === 1;
   }
 
-  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string): Promise<boolean> {
+  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string, manager?: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      this.dataSource,
+      manager ?? this.dataSource,
       `DELETE FROM group_app_assignments WHERE tenant_id = $1 AND group_id = $2 AND application_id = $3`,
       [tenantId, groupId, applicationId],
     );
     return affected === 1;
   }
 
+  /** Runs `work` in one transaction; pass its manager to the write methods to join it. */
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
   }

@@ -1,6 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
-import { Principal } from '../common/auth/principal';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
 import { Page, PageRequest } from '../common/http/page';
 import { GroupsService } from '../groups/groups.service';
@@ -22,6 +24,7 @@ export class AssignmentsService {
     private readonly users: UsersService,
     private readonly groups: GroupsService,
     private readonly applications: ApplicationsService,
+    private readonly audit: AuditService,
   ) {}
 
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<UserAssignedAppsResponse> {
@@ -64,21 +67,39 @@ export class AssignmentsService {
     return new Page(rows, page.page, page.perPage, total);
   }
 
-  async assignToUser(principal: Principal, tenantId: string, userId: string, applicationId: string): Promise<UserAssignmentCreated> {
+  async assignToUser(actor: Actor, tenantId: string, userId: string, applicationId: string): Promise<UserAssignmentCreated> {
     await Promise.all([this.users.assertExists(tenantId, userId), this.applications.assertExists(tenantId, applicationId)]);
-    const assignedAt = await this.whileReferencesExist(() =>
-      this.assignments.assignToUser(tenantId, userId, applicationId, principal.subject),
-    );
-    if (!assignedAt) throw new ConflictException('Application is already assigned to this user');
+    const assignedAt = await this.write(async (manager) => {
+      const at = await this.assignments.assignToUser(tenantId, userId, applicationId, actor.subject, manager);
+      if (!at) throw new ConflictException('Application is already assigned to this user');
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'assignment.user_assigned',
+        { type: 'user', id: userId },
+        { application_id: applicationId },
+      );
+      return at;
+    });
     return { user_id: userId, application_id: applicationId, assignment_type: 'direct', assigned_at: assignedAt.toISOString() };
   }
 
-  async assignToGroup(principal: Principal, tenantId: string, groupId: string, applicationId: string): Promise<GroupAssignmentCreated> {
+  async assignToGroup(actor: Actor, tenantId: string, groupId: string, applicationId: string): Promise<GroupAssignmentCreated> {
     await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
-    const assignedAt = await this.whileReferencesExist(() =>
-      this.assignments.assignToGroup(tenantId, groupId, applicationId, principal.subject),
-    );
-    if (!assignedAt) throw new ConflictException('Application is already assigned to this group');
+    const assignedAt = await this.write(async (manager) => {
+      const at = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, manager);
+      if (!at) throw new ConflictException('Application is already assigned to this group');
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'assignment.group_assigned',
+        { type: 'group', id: groupId },
+        { application_id: applicationId },
+      );
+      return at;
+    });
     return { group_id: groupId, application_id: applicationId, assignment_type: 'group', assigned_at: assignedAt.toISOString() };
   }
 
@@ -87,22 +108,34 @@ export class AssignmentsService {
    * it and nothing is written; ids already assigned are reported, not an error.
    */
   async bulkAssignToUser(
-    principal: Principal,
+    actor: Actor,
     tenantId: string,
     userId: string,
     applicationIds: string[],
   ): Promise<BulkAssignmentResult> {
     const requested = [...new Set(applicationIds.map((id) => id.toLowerCase()))];
     await this.users.assertExists(tenantId, userId);
-    const assigned = await this.whileReferencesExist(() =>
-      this.assignments.transaction(async (manager) => {
-        const existing = await this.assignments.existingApplications(manager, tenantId, requested);
-        const missing = requested.filter((id) => !existing.has(id));
-        if (missing.length > 0) throw new NotFoundException(`Applications not found: ${missing.join(', ')}`);
-        return this.assignments.assignManyToUser(manager, tenantId, userId, requested, principal.subject);
-      }),
-    );
-    const newly = requested.filter((id) => assigned.has(id));
+    const newly = await this.write(async (manager) => {
+      const existing = await this.assignments.existingApplications(manager, tenantId, requested);
+      const missing = requested.filter((id) => !existing.has(id));
+      if (missing.length > 0) throw new NotFoundException(`Applications not found: ${missing.join(', ')}`);
+      const inserted = await this.assignments.assignManyToUser(manager, tenantId, userId, requested, actor.subject);
+      const assignedIds = requested.filter((id) => inserted.has(id));
+      if (assignedIds.length > 0) {
+        await this.audit.record(
+          manager,
+          tenantId,
+          actor,
+          'assignment.user_bulk_assigned',
+          { type: 'user', id: userId },
+          {
+            application_ids: assignedIds,
+          },
+        );
+      }
+      return assignedIds;
+    });
+    const assigned = new Set(newly);
     return {
       user_id: userId,
       assigned: newly,
@@ -111,22 +144,45 @@ export class AssignmentsService {
     };
   }
 
-  async unassignFromUser(tenantId: string, userId: string, applicationId: string): Promise<void> {
-    if (!(await this.assignments.unassignFromUser(tenantId, userId, applicationId))) {
-      throw new NotFoundException('Application is not assigned to this user');
-    }
+  async unassignFromUser(actor: Actor, tenantId: string, userId: string, applicationId: string): Promise<void> {
+    await this.write(async (manager) => {
+      if (!(await this.assignments.unassignFromUser(tenantId, userId, applicationId, manager))) {
+        throw new NotFoundException('Application is not assigned to this user');
+      }
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'assignment.user_unassigned',
+        { type: 'user', id: userId },
+        { application_id: applicationId },
+      );
+    });
   }
 
-  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string): Promise<void> {
-    if (!(await this.assignments.unassignFromGroup(tenantId, groupId, applicationId))) {
-      throw new NotFoundException('Application is not assigned to this group');
-    }
+  async unassignFromGroup(actor: Actor, tenantId: string, groupId: string, applicationId: string): Promise<void> {
+    await this.write(async (manager) => {
+      if (!(await this.assignments.unassignFromGroup(tenantId, groupId, applicationId, manager))) {
+        throw new NotFoundException('Application is not assigned to this group');
+      }
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'assignment.group_unassigned',
+        { type: 'group', id: groupId },
+        { application_id: applicationId },
+      );
+    });
   }
 
-  /** A user, group or application deleted between the existence check and the write is a 404. */
-  private async whileReferencesExist<T>(write: () => Promise<T>): Promise<T> {
+  /**
+   * One transaction for the change and its audit event. A user, group or application
+   * deleted between the existence check and the write is a 404.
+   */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await write();
+      return await this.assignments.transaction(work);
     } catch (error) {
       if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('User, group or application not found');
       throw error;

@@ -1,4 +1,5 @@
 import { ApplicationEntity } from '../applications/application.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { GroupAppAssignmentEntity } from '../assignments/group-app-assignment.entity';
 import { UserAppAssignmentEntity } from '../assignments/user-app-assignment.entity';
 import { GroupMembershipEntity } from '../groups/group-membership.entity';
@@ -14,4 +15,5 @@ export const ENTITIES = [
   ApplicationEntity,
   UserAppAssignmentEntity,
   GroupAppAssignmentEntity,
+  AuditEventEntity,
 ];

@@ -1,3 +1,4 @@
+import { Actor, CurrentActor } from '../audit/actor';
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../common/auth/decorators';
@@ -23,8 +24,12 @@ export class GroupsController {
   @Post()
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({ summary: 'Create Group', status: 201, response: ApiResponseEnvelope(GroupResponse), errors: [404, 409] })
-  create(@Param('tenant_id', UuidParamPipe) tenantId: string, @Body() body: CreateGroupDto): Promise<GroupResponse> {
-    return this.groups.create(tenantId, body);
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Body() body: CreateGroupDto,
+  ): Promise<GroupResponse> {
+    return this.groups.create(actor, tenantId, body);
   }
 
   @Get()
@@ -43,7 +48,10 @@ export class GroupsController {
   @Get(':group_id')
   @RequireScopes(Scope.GroupsRead)
   @Endpoint({ summary: 'Get Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [404] })
-  get(@Param('tenant_id', UuidParamPipe) tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<GroupResponse> {
+  get(
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Param('group_id', UuidParamPipe) groupId: string,
+  ): Promise<GroupResponse> {
     return this.groups.get(tenantId, groupId);
   }
 
@@ -51,23 +59,28 @@ export class GroupsController {
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({ summary: 'Update Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [404, 409] })
   update(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Body() body: UpdateGroupDto,
   ): Promise<GroupResponse> {
-    return this.groups.update(tenantId, groupId, body);
+    return this.groups.update(actor, tenantId, groupId, body);
   }
 
   @Delete(':group_id')
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({
     summary: 'Delete Group',
-    description: "Deletes the group with its memberships and its application assignments.",
+    description: 'Deletes the group with its memberships and its application assignments.',
     status: 204,
     errors: [404],
   })
-  remove(@Param('tenant_id', UuidParamPipe) tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<void> {
-    return this.groups.remove(tenantId, groupId);
+  remove(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Param('group_id', UuidParamPipe) groupId: string,
+  ): Promise<void> {
+    return this.groups.remove(actor, tenantId, groupId);
   }
 
   @Get(':group_id/members')
@@ -91,21 +104,23 @@ export class GroupsController {
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({ summary: 'Add Group Member', status: 201, response: ApiResponseEnvelope(GroupMemberResponse), errors: [404, 409] })
   addMember(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Body() body: AddGroupMemberDto,
   ): Promise<GroupMemberResponse> {
-    return this.groups.addMember(tenantId, groupId, body.user_id);
+    return this.groups.addMember(actor, tenantId, groupId, body.user_id);
   }
 
   @Delete(':group_id/members/:user_id')
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({ summary: 'Remove Group Member', status: 204, errors: [404] })
   removeMember(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Param('user_id', UuidParamPipe) userId: string,
   ): Promise<void> {
-    return this.groups.removeMember(tenantId, groupId, userId);
+    return this.groups.removeMember(actor, tenantId, groupId, userId);
   }
 }

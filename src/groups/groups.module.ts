@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
 import { GroupMembershipEntity } from './group-membership.entity';
@@ -9,7 +10,7 @@ import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([GroupEntity, GroupMembershipEntity]), TenantsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([GroupEntity, GroupMembershipEntity]), TenantsModule, UsersModule, AuditModule],
   controllers: [GroupsController],
   providers: [GroupsService, GroupMembersRepository],
   exports: [GroupsService],

@@ -1,6 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
@@ -20,11 +22,17 @@ export class GroupsService {
     private readonly members: GroupMembersRepository,
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(tenantId: string, input: CreateGroupDto): Promise<GroupResponse> {
-    const group = this.groups.create({ tenantId, name: input.name, description: input.description ?? null });
-    return toGroupResponse(await this.save(group));
+  async create(actor: Actor, tenantId: string, input: CreateGroupDto): Promise<GroupResponse> {
+    return this.write(async (manager) => {
+      const group = await manager.save(
+        manager.create(GroupEntity, { tenantId, name: input.name, description: input.description ?? null }),
+      );
+      await this.audit.record(manager, tenantId, actor, 'group.created', { type: 'group', id: group.id }, { ...input });
+      return toGroupResponse(group);
+    });
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
@@ -45,17 +53,24 @@ export class GroupsService {
     return toGroupResponse(await this.findOrFail(tenantId, groupId));
   }
 
-  async update(tenantId: string, groupId: string, input: UpdateGroupDto): Promise<GroupResponse> {
-    const group = await this.findOrFail(tenantId, groupId);
-    if (input.name !== undefined) group.name = input.name;
-    if (input.description !== undefined) group.description = input.description;
-    return toGroupResponse(await this.save(group));
+  async update(actor: Actor, tenantId: string, groupId: string, input: UpdateGroupDto): Promise<GroupResponse> {
+    return this.write(async (manager) => {
+      const group = await this.findOrFail(tenantId, groupId, manager);
+      if (input.name !== undefined) group.name = input.name;
+      if (input.description !== undefined) group.description = input.description;
+      const saved = await manager.save(group);
+      await this.audit.record(manager, tenantId, actor, 'group.updated', { type: 'group', id: groupId }, { ...input });
+      return toGroupResponse(saved);
+    });
   }
 
   /** Memberships and the group's assignments go with it (ON DELETE CASCADE). */
-  async remove(tenantId: string, groupId: string): Promise<void> {
-    const result = await this.groups.delete({ tenantId, id: groupId });
-    if (!result.affected) throw new NotFoundException('Group not found');
+  async remove(actor: Actor, tenantId: string, groupId: string): Promise<void> {
+    await this.write(async (manager) => {
+      const result = await manager.delete(GroupEntity, { tenantId, id: groupId });
+      if (!result.affected) throw new NotFoundException('Group not found');
+      await this.audit.record(manager, tenantId, actor, 'group.deleted', { type: 'group', id: groupId });
+    });
   }
 
   async listMembers(tenantId: string, groupId: string, page: PageRequest): Promise<Page<GroupMemberResponse>> {
@@ -64,26 +79,40 @@ export class GroupsService {
     return new Page(rows.map(toGroupMemberResponse), page.page, page.perPage, total);
   }
 
-  async addMember(tenantId: string, groupId: string, userId: string): Promise<GroupMemberResponse> {
+  async addMember(actor: Actor, tenantId: string, groupId: string, userId: string): Promise<GroupMemberResponse> {
     await Promise.all([this.assertExists(tenantId, groupId), this.users.assertExists(tenantId, userId)]);
-    let added: boolean;
-    try {
-      added = await this.members.add(tenantId, groupId, userId);
-    } catch (error) {
-      // The group or user was deleted between the check and the insert.
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Group or user not found');
-      throw error;
-    }
-    if (!added) throw new ConflictException('User is already a member of this group');
-    const member = await this.members.find(tenantId, groupId, userId);
-    if (!member) throw new NotFoundException('Group or user not found');
-    return toGroupMemberResponse(member);
+    return this.write(async (manager) => {
+      if (!(await this.members.add(tenantId, groupId, userId, manager))) {
+        throw new ConflictException('User is already a member of this group');
+      }
+      const member = await this.members.find(tenantId, groupId, userId, manager);
+      if (!member) throw new NotFoundException('Group or user not found');
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'group.member_added',
+        { type: 'group', id: groupId },
+        { user_id: userId },
+      );
+      return toGroupMemberResponse(member);
+    });
   }
 
-  async removeMember(tenantId: string, groupId: string, userId: string): Promise<void> {
-    if (!(await this.members.remove(tenantId, groupId, userId))) {
-      throw new NotFoundException('User is not a member of this group');
-    }
+  async removeMember(actor: Actor, tenantId: string, groupId: string, userId: string): Promise<void> {
+    await this.write(async (manager) => {
+      if (!(await this.members.remove(tenantId, groupId, userId, manager))) {
+        throw new NotFoundException('User is not a member of this group');
+      }
+      await this.audit.record(
+        manager,
+        tenantId,
+        actor,
+        'group.member_removed',
+        { type: 'group', id: groupId },
+        { user_id: userId },
+      );
+    });
   }
 
   /** 404 unless the group exists in this tenant. */
@@ -91,18 +120,27 @@ export class GroupsService {
     if (!(await this.groups.existsBy({ tenantId, id: groupId }))) throw new NotFoundException('Group not found');
   }
 
-  private async findOrFail(tenantId: string, groupId: string): Promise<GroupEntity> {
-    const group = await this.groups.findOneBy({ tenantId, id: groupId });
+  private async findOrFail(
+    tenantId: string,
+    groupId: string,
+    manager: EntityManager = this.groups.manager,
+  ): Promise<GroupEntity> {
+    const group = await manager.findOneBy(GroupEntity, { tenantId, id: groupId });
     if (!group) throw new NotFoundException('Group not found');
     return group;
   }
 
-  private async save(group: GroupEntity): Promise<GroupEntity> {
+  /**
+   * One transaction for the change and its audit event. A foreign-key violation means
+   * the tenant, group or user was deleted meanwhile.
+   */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.groups.save(group);
+      return await this.groups.manager.transaction(work);
     } catch (error) {
-      if (isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException('A group with this name already exists in this tenant');
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
+      if (isPostgresError(error, UNIQUE_VIOLATION))
+        throw new ConflictException('A group with this name already exists in this tenant');
+      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant, group or user not found');
       throw error;
     }
   }

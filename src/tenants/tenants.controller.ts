@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '../audit/actor';
 import { CurrentPrincipal, RequireScopes } from '../common/auth/decorators';
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
@@ -22,8 +23,8 @@ export class TenantsController {
   @Post()
   @RequireScopes(Scope.PlatformAdmin)
   @Endpoint({ summary: 'Create Tenant', status: 201, response: ApiResponseEnvelope(TenantResponse), errors: [409] })
-  create(@Body() body: CreateTenantDto): Promise<TenantResponse> {
-    return this.tenants.create(body);
+  create(@CurrentActor() actor: Actor, @Body() body: CreateTenantDto): Promise<TenantResponse> {
+    return this.tenants.create(actor, body);
   }
 
   @Get()
@@ -48,8 +49,12 @@ export class TenantsController {
   @Patch(':tenant_id')
   @RequireScopes(Scope.PlatformAdmin)
   @Endpoint({ summary: 'Update Tenant', status: 200, response: ApiResponseEnvelope(TenantResponse), errors: [404, 409] })
-  update(@Param('tenant_id', UuidParamPipe) tenantId: string, @Body() body: UpdateTenantDto): Promise<TenantResponse> {
-    return this.tenants.update(tenantId, body);
+  update(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Body() body: UpdateTenantDto,
+  ): Promise<TenantResponse> {
+    return this.tenants.update(actor, tenantId, body);
   }
 
   @Delete(':tenant_id')
@@ -60,7 +65,7 @@ export class TenantsController {
     status: 204,
     errors: [404],
   })
-  remove(@Param('tenant_id', UuidParamPipe) tenantId: string): Promise<void> {
-    return this.tenants.remove(tenantId);
+  remove(@CurrentActor() actor: Actor, @Param('tenant_id', UuidParamPipe) tenantId: string): Promise<void> {
+    return this.tenants.remove(actor, tenantId);
   }
 }

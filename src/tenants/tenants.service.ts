@@ -1,6 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
 import { Page, PageRequest, offsetOf } from '../common/http/page';
 import { Principal } from '../common/auth/principal';
@@ -12,11 +14,19 @@ import { TenantEntity } from './tenant.entity';
 
 @Injectable()
 export class TenantsService {
-  constructor(@InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>) {}
+  constructor(
+    @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
+    private readonly audit: AuditService,
+  ) {}
 
-  async create(input: CreateTenantDto): Promise<TenantResponse> {
-    const tenant = await this.saveUnique(this.tenants.create({ name: input.name, slug: input.slug, status: input.status ?? 'active' }));
-    return toTenantResponse(tenant);
+  async create(actor: Actor, input: CreateTenantDto): Promise<TenantResponse> {
+    return this.write(async (manager) => {
+      const tenant = await manager.save(
+        manager.create(TenantEntity, { name: input.name, slug: input.slug, status: input.status ?? 'active' }),
+      );
+      await this.audit.record(manager, tenant.id, actor, 'tenant.created', { type: 'tenant', id: tenant.id }, { ...input });
+      return toTenantResponse(tenant);
+    });
   }
 
   /** A platform admin sees every tenant; anyone else only the one their token acts in. */
@@ -34,15 +44,23 @@ export class TenantsService {
     return toTenantResponse(await this.findOrFail(tenantId));
   }
 
-  async update(tenantId: string, input: UpdateTenantDto): Promise<TenantResponse> {
-    const tenant = await this.findOrFail(tenantId);
-    this.tenants.merge(tenant, input);
-    return toTenantResponse(await this.saveUnique(tenant));
+  async update(actor: Actor, tenantId: string, input: UpdateTenantDto): Promise<TenantResponse> {
+    return this.write(async (manager) => {
+      const tenant = await this.findOrFail(tenantId, manager);
+      manager.merge(TenantEntity, tenant, input);
+      const saved = await manager.save(tenant);
+      await this.audit.record(manager, tenantId, actor, 'tenant.updated', { type: 'tenant', id: tenantId }, { ...input });
+      return toTenantResponse(saved);
+    });
   }
 
-  async remove(tenantId: string): Promise<void> {
-    const result = await this.tenants.delete({ id: tenantId });
-    if (!result.affected) throw new NotFoundException('Tenant not found');
+  /** Everything of the tenant goes with it (ON DELETE CASCADE); its audit trail stays. */
+  async remove(actor: Actor, tenantId: string): Promise<void> {
+    await this.write(async (manager) => {
+      const result = await manager.delete(TenantEntity, { id: tenantId });
+      if (!result.affected) throw new NotFoundException('Tenant not found');
+      await this.audit.record(manager, tenantId, actor, 'tenant.deleted', { type: 'tenant', id: tenantId });
+    });
   }
 
   /** 404 unless the tenant exists; used by every tenant-scoped module. */
@@ -50,15 +68,16 @@ export class TenantsService {
     if (!(await this.tenants.existsBy({ id: tenantId }))) throw new NotFoundException('Tenant not found');
   }
 
-  private async findOrFail(tenantId: string): Promise<TenantEntity> {
-    const tenant = await this.tenants.findOneBy({ id: tenantId });
+  private async findOrFail(tenantId: string, manager: EntityManager = this.tenants.manager): Promise<TenantEntity> {
+    const tenant = await manager.findOneBy(TenantEntity, { id: tenantId });
     if (!tenant) throw new NotFoundException('Tenant not found');
     return tenant;
   }
 
-  private async saveUnique(tenant: TenantEntity): Promise<TenantEntity> {
+  /** One transaction for the change and its audit event. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.tenants.save(tenant);
+      return await this.tenants.manager.transaction(work);
     } catch (error) {
       if (isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException('A tenant with this slug already exists');
       throw error;

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '../audit/actor';
 import { RequireScopes } from '../common/auth/decorators';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
@@ -21,8 +22,12 @@ export class UsersController {
   @Post()
   @RequireScopes(Scope.UsersWrite)
   @Endpoint({ summary: 'Create User', status: 201, response: ApiResponseEnvelope(UserResponse), errors: [404, 409] })
-  create(@Param('tenant_id', UuidParamPipe) tenantId: string, @Body() body: CreateUserDto): Promise<UserResponse> {
-    return this.users.create(tenantId, body);
+  create(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Body() body: CreateUserDto,
+  ): Promise<UserResponse> {
+    return this.users.create(actor, tenantId, body);
   }
 
   @Get()
@@ -52,11 +57,12 @@ export class UsersController {
   @RequireScopes(Scope.UsersWrite)
   @Endpoint({ summary: 'Update User', status: 200, response: ApiResponseEnvelope(UserResponse), errors: [404, 409] })
   update(
+    @CurrentActor() actor: Actor,
     @Param('tenant_id', UuidParamPipe) tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Body() body: UpdateUserDto,
   ): Promise<UserResponse> {
-    return this.users.update(tenantId, userId, body);
+    return this.users.update(actor, tenantId, userId, body);
   }
 
   @Delete(':user_id')
@@ -67,7 +73,11 @@ export class UsersController {
     status: 204,
     errors: [404],
   })
-  remove(@Param('tenant_id', UuidParamPipe) tenantId: string, @Param('user_id', UuidParamPipe) userId: string): Promise<void> {
-    return this.users.remove(tenantId, userId);
+  remove(
+    @CurrentActor() actor: Actor,
+    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @Param('user_id', UuidParamPipe) userId: string,
+  ): Promise<void> {
+    return this.users.remove(actor, tenantId, userId);
   }
 }

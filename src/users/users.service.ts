@@ -1,6 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { Actor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
@@ -15,16 +17,22 @@ export class UsersService {
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly tenants: TenantsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(tenantId: string, input: CreateUserDto): Promise<UserResponse> {
-    const user = this.users.create({
-      tenantId,
-      email: input.email,
-      displayName: input.display_name,
-      status: input.status ?? 'active',
+  async create(actor: Actor, tenantId: string, input: CreateUserDto): Promise<UserResponse> {
+    return this.write(async (manager) => {
+      const user = await manager.save(
+        manager.create(UserEntity, {
+          tenantId,
+          email: input.email,
+          displayName: input.display_name,
+          status: input.status ?? 'active',
+        }),
+      );
+      await this.audit.record(manager, tenantId, actor, 'user.created', { type: 'user', id: user.id }, { ...input });
+      return toUserResponse(user);
     });
-    return toUserResponse(await this.save(user));
   }
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
@@ -47,18 +55,25 @@ export class UsersService {
     return toUserResponse(await this.findOrFail(tenantId, userId));
   }
 
-  async update(tenantId: string, userId: string, input: UpdateUserDto): Promise<UserResponse> {
-    const user = await this.findOrFail(tenantId, userId);
-    if (input.email !== undefined) user.email = input.email;
-    if (input.display_name !== undefined) user.displayName = input.display_name;
-    if (input.status !== undefined) user.status = input.status;
-    return toUserResponse(await this.save(user));
+  async update(actor: Actor, tenantId: string, userId: string, input: UpdateUserDto): Promise<UserResponse> {
+    return this.write(async (manager) => {
+      const user = await this.findOrFail(tenantId, userId, manager);
+      if (input.email !== undefined) user.email = input.email;
+      if (input.display_name !== undefined) user.displayName = input.display_name;
+      if (input.status !== undefined) user.status = input.status;
+      const saved = await manager.save(user);
+      await this.audit.record(manager, tenantId, actor, 'user.updated', { type: 'user', id: userId }, { ...input });
+      return toUserResponse(saved);
+    });
   }
 
   /** Memberships and assignments go with the user (ON DELETE CASCADE, one statement). */
-  async remove(tenantId: string, userId: string): Promise<void> {
-    const result = await this.users.delete({ tenantId, id: userId });
-    if (!result.affected) throw new NotFoundException('User not found');
+  async remove(actor: Actor, tenantId: string, userId: string): Promise<void> {
+    await this.write(async (manager) => {
+      const result = await manager.delete(UserEntity, { tenantId, id: userId });
+      if (!result.affected) throw new NotFoundException('User not found');
+      await this.audit.record(manager, tenantId, actor, 'user.deleted', { type: 'user', id: userId });
+    });
   }
 
   /** 404 unless the user exists in this tenant. */
@@ -66,17 +81,19 @@ export class UsersService {
     if (!(await this.users.existsBy({ tenantId, id: userId }))) throw new NotFoundException('User not found');
   }
 
-  private async findOrFail(tenantId: string, userId: string): Promise<UserEntity> {
-    const user = await this.users.findOneBy({ tenantId, id: userId });
+  private async findOrFail(tenantId: string, userId: string, manager: EntityManager = this.users.manager): Promise<UserEntity> {
+    const user = await manager.findOneBy(UserEntity, { tenantId, id: userId });
     if (!user) throw new NotFoundException('User not found');
     return user;
   }
 
-  private async save(user: UserEntity): Promise<UserEntity> {
+  /** One transaction for the change and its audit event. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.users.save(user);
+      return await this.users.manager.transaction(work);
     } catch (error) {
-      if (isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException('A user with this email already exists in this tenant');
+      if (isPostgresError(error, UNIQUE_VIOLATION))
+        throw new ConflictException('A user with this email already exists in this tenant');
       if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
       throw error;
     }

@@ -21,9 +21,9 @@ export class ApplicationResponse {
   @ApiProperty({ enum: APPLICATION_STATUSES, example: 'active' })
   status!: ApplicationStatus;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   updated_at!: string;
 }

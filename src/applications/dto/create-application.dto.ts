@@ -17,7 +17,7 @@ export class CreateApplicationDto {
   @MaxLength(1000)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: APPLICATION_STATUSES, default: 'active' })
+  @ApiPropertyOptional({ enum: APPLICATION_STATUSES, default: 'active', example: 'active' })
   @IsOptionalNonNull()
   @IsIn(APPLICATION_STATUSES, { message: `status must be one of: ${APPLICATION_STATUSES.join(', ')}` })
   status?: ApplicationStatus;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
-import { ExtractJwt, Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
 import { effectiveJwtSecret, Environment, resolveAlgorithms } from '../../config/environment';
 import { Principal } from './principal';
 
@@ -14,6 +14,20 @@ export interface TokenClaims {
 }
 
 const CLOCK_TOLERANCE_SECONDS = 30;
+
+const BEARER_CREDENTIALS = /^Bearer +(.+)$/i;
+
+/**
+ * The credentials of `Authorization: Bearer <credentials>`, whole. passport-jwt's own
+ * extractor takes the first word after the scheme and drops the rest, so
+ * `Bearer <valid token> <anything>` would pass; here the rest is part of the token and
+ * fails verification (RFC 6750 §2.1 allows exactly one b64token). Never the query string.
+ */
+export function bearerCredentials(request: { headers?: Record<string, string | string[] | undefined> }): string | null {
+  const header = request.headers?.authorization;
+  if (typeof header !== 'string') return null;
+  return BEARER_CREDENTIALS.exec(header.trim())?.[1] ?? null;
+}
 
 /**
  * Verifies bearer tokens. The accepted algorithms come from configuration, never from
@@ -46,7 +60,7 @@ function scopesOf(claims: TokenClaims): string[] {
 
 function strategyOptions(env: Environment): StrategyOptionsWithoutRequest {
   const common = {
-    jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+    jwtFromRequest: bearerCredentials,
     algorithms: resolveAlgorithms(env),
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,

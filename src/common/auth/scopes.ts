@@ -10,6 +10,7 @@ export const Scope = {
   ApplicationsWrite: 'applications:write',
   AssignmentsRead: 'assignments:read',
   AssignmentsWrite: 'assignments:write',
+  AuditRead: 'audit:read',
   PlatformAdmin: PLATFORM_ADMIN,
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];

@@ -28,6 +28,8 @@ export interface EndpointOptions {
   errors?: ErrorStatus[];
   /** For public endpoints: no 401/403. */
   public?: boolean;
+  /** The whole success body, where the schema's own example would mislead (a shared `dict`). */
+  example?: unknown;
 }
 
 /** Documents an operation the way the original backend did, and sets its success status. */
@@ -36,7 +38,12 @@ export function Endpoint(options: EndpointOptions) {
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
     HttpCode(options.status),
-    ApiResponse({ status: options.status, description: 'Successful Response', type: options.response }),
+    ApiResponse({
+      status: options.status,
+      description: 'Successful Response',
+      type: options.response,
+      ...(options.example === undefined ? {} : { example: options.example }),
+    }),
     ...[...errors]
       .sort()
       .map((status) =>

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
+import { findRawInputIssue, MAX_OBJECT_FIELDS } from './raw-input';
 import { RequestValidationException } from './validation.exception';
 import { toValidationIssues } from './validation-issues';
 
@@ -58,6 +59,11 @@ export class ApiValidationPipe extends ValidationPipe {
           'model_attributes_type',
         );
       }
+    }
+    if ((metadata.type === 'body' || metadata.type === 'query') && typeof value === 'object' && value !== null) {
+      // Unknown query parameters are dropped, so only bodies have their fields counted.
+      const issue = findRawInputIssue(value, location, metadata.type === 'body' ? MAX_OBJECT_FIELDS : Infinity);
+      if (issue) throw new RequestValidationException([issue]);
     }
     try {
       return metadata.type === 'query' ? await this.queryPipe.transform(value, metadata) : await super.transform(value, metadata);

@@ -1,5 +1,6 @@
 import { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
+import { DICT_EXAMPLES } from './examples';
 import { MetaResponse, PaginationMeta } from './meta.dto';
 
 /**
@@ -21,12 +22,17 @@ function schemaNameOf(model: Type<unknown>): string {
   return metadata?.name ?? model.name;
 }
 
+// A `dict` says nothing about its fields, so it carries an example of them. Properties
+// that point at a model get their example from the model (src/openapi.ts).
+
 function itemProperty(model: EnvelopeModel): ApiPropertyOptions {
-  return model === 'dict' ? { type: 'object', additionalProperties: true } : { type: model };
+  return model === 'dict' ? { type: 'object', additionalProperties: true, example: DICT_EXAMPLES.single } : { type: model };
 }
 
-function listProperty(model: EnvelopeModel): ApiPropertyOptions {
-  return model === 'dict' ? { type: 'array', items: { type: 'object', additionalProperties: true } } : { type: [model] };
+function listProperty(model: EnvelopeModel, dictExample: object): ApiPropertyOptions {
+  return model === 'dict'
+    ? { type: 'array', items: { type: 'object', additionalProperties: true }, example: [dictExample] }
+    : { type: [model] };
 }
 
 function memoized(name: string, build: () => Type<unknown>): Type<unknown> {
@@ -59,7 +65,7 @@ export function ApiListResponseEnvelope(model: EnvelopeModel): Type<unknown> {
   return memoized(name, () => {
     @ApiSchema({ name })
     class Envelope {
-      @ApiProperty(listProperty(model))
+      @ApiProperty(listProperty(model, DICT_EXAMPLES.single))
       data!: unknown[];
 
       @ApiProperty({ type: () => MetaResponse, required: false })
@@ -74,7 +80,7 @@ export function PaginatedResponseEnvelope(model: EnvelopeModel): Type<unknown> {
   return memoized(name, () => {
     @ApiSchema({ name })
     class Envelope {
-      @ApiProperty(listProperty(model))
+      @ApiProperty(listProperty(model, DICT_EXAMPLES.item))
       data!: unknown[];
 
       @ApiProperty({ type: () => PaginationMeta, required: true })

@@ -14,10 +14,10 @@ export class GroupResponse {
   @ApiProperty({ type: 'string', nullable: true, example: 'Everyone who ships code' })
   description!: string | null;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   updated_at!: string;
 }
 
@@ -38,6 +38,6 @@ export class GroupMemberResponse {
   @ApiProperty({ type: 'string', example: 'active' })
   status!: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   added_at!: string;
 }

@@ -18,7 +18,7 @@ export class CreateTenantDto {
   @Matches(TENANT_SLUG_PATTERN, { message: 'slug must be 2 to 63 lower-case letters, digits or hyphens' })
   slug!: string;
 
-  @ApiPropertyOptional({ enum: TENANT_STATUSES, default: 'active' })
+  @ApiPropertyOptional({ enum: TENANT_STATUSES, default: 'active', example: 'active' })
   @IsOptionalNonNull()
   @IsIn(TENANT_STATUSES, { message: `status must be one of: ${TENANT_STATUSES.join(', ')}` })
   status?: TenantStatus;

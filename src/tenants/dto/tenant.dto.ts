@@ -15,9 +15,9 @@ export class TenantResponse {
   @ApiProperty({ enum: TENANT_STATUSES, example: 'active' })
   status!: TenantStatus;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   updated_at!: string;
 }

@@ -17,7 +17,7 @@ export class CreateUserDto {
   @MaxLength(200)
   display_name!: string;
 
-  @ApiPropertyOptional({ enum: USER_STATUSES, default: 'active' })
+  @ApiPropertyOptional({ enum: USER_STATUSES, default: 'active', example: 'active' })
   @IsOptionalNonNull()
   @IsIn(USER_STATUSES, { message: `status must be one of: ${USER_STATUSES.join(', ')}` })
   status?: UserStatus;

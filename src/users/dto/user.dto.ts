@@ -18,9 +18,9 @@ export class UserResponse {
   @ApiProperty({ enum: USER_STATUSES, example: 'active' })
   status!: UserStatus;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   created_at!: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
+  @ApiProperty({ type: 'string', format: 'date-time', example: '2026-01-01T12:00:00.000Z' })
   updated_at!: string;
 }
