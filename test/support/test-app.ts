@@ -1,5 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DestinationStream } from 'pino';
 import supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { mintDevelopmentToken } from '../../src/common/auth/development-token';
@@ -19,11 +20,12 @@ export interface TestApp {
 }
 
 /** The real application (real pipes, guards, filters) on the suite's PostgreSQL. */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+/** `logs` receives the application's JSON log lines when given (otherwise LOG_LEVEL decides, silent by default). */
+export async function startTestApp(overrides: Record<string, string> = {}, logs?: DestinationStream): Promise<TestApp> {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global setup)');
   const env = validateEnvironment({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_MIGRATIONS_RUN: 'false', ...overrides });
-  const app = await createApp(env, url, createRootLogger(env.LOG_LEVEL));
+  const app = await createApp(env, url, createRootLogger(env.LOG_LEVEL, logs));
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

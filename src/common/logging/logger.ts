@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger as Pino } from 'pino';
+import pino, { DestinationStream, Logger as Pino } from 'pino';
 import type { LogLevel } from '../../config/environment';
 
 /** Paths that may carry credentials; pino replaces their values before writing. */
@@ -14,21 +14,25 @@ const REDACTED_PATHS = [
   'secret',
 ];
 
-export function createRootLogger(level: LogLevel): Pino {
-  return pino({
-    level,
-    base: { service: 'iam-app-assignments' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: {
-      // The query string is dropped so that a token someone puts there never reaches the logs.
-      req: (request: { method?: string; url?: string; id?: string }) => ({
-        method: request.method,
-        path: request.url?.split('?')[0],
-      }),
-      res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+/** JSON lines to stdout, or to `destination` (tests capture the logs this way). */
+export function createRootLogger(level: LogLevel, destination?: DestinationStream): Pino {
+  return pino(
+    {
+      level,
+      base: { service: 'iam-app-assignments' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: {
+        // The query string is dropped so that a token someone puts there never reaches the logs.
+        req: (request: { method?: string; url?: string; id?: string }) => ({
+          method: request.method,
+          path: request.url?.split('?')[0],
+        }),
+        res: (response: { statusCode?: number }) => ({ statusCode: response.statusCode }),
+      },
     },
-  });
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Nest's logger interface on top of the same pino instance Fastify logs requests with. */
