@@ -5,11 +5,22 @@ import { runSql } from '../common/database/run-sql';
 import { offsetOf, PageRequest } from '../common/http/page';
 import {
   ASSIGNEES_SQL,
-  EFFECTIVE_USERS_COUNT_SQL,
-  EFFECTIVE_USERS_PAGE_SQL,
+  EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
+  EFFECTIVE_USERS_COUNT_BY_UNION_SQL,
+  EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+  EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+  EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+  EFFECTIVE_USERS_SOURCES_SQL,
   GROUP_APPLICATIONS_SQL,
   USER_APPLICATIONS_SQL,
 } from './assignments.sql';
+import type { CountStrategy, EffectiveUserSources, PageStrategy } from './effective-users.plan';
+
+const PAGE_STATEMENTS: Record<Exclude<PageStrategy, 'empty'>, string> = {
+  'all-users': EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+  walking: EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+  collecting: EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+};
 import type { AssignmentType } from './dto/app-assignment.dto';
 
 export interface AssignmentRow {
@@ -66,13 +77,57 @@ export class AssignmentsRepository {
     return rows[0];
   }
 
+  /** Whether the application exists, and what its effective users are made of. */
+  async effectiveUserSources(tenantId: string, applicationId: string): Promise<EffectiveUserSources | undefined> {
+    const { rows } = await runSql<{
+      application_exists: boolean;
+      tenant_users: number | null;
+      direct_users: string;
+      groups: Array<{ group_id: string; members: number }>;
+    }>(this.dataSource, EFFECTIVE_USERS_SOURCES_SQL, [tenantId, applicationId]);
+    const row = rows[0];
+    if (!row.application_exists) return undefined;
+    return {
+      tenantUsers: Number(row.tenant_users ?? 0),
+      directUsers: Number(row.direct_users),
+      groups: row.groups.map((group) => ({ groupId: group.group_id, members: Number(group.members) })),
+    };
+  }
+
+  /** How many distinct users can use the application, counted the way the plan says. */
+  async effectiveUsersCount(
+    tenantId: string,
+    applicationId: string,
+    strategy: CountStrategy,
+    tenantUsers: number,
+  ): Promise<number> {
+    switch (strategy.kind) {
+      case 'none':
+        return 0;
+      case 'everyone':
+        return tenantUsers;
+      case 'union':
+        return this.total(EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
+      case 'beside-largest-group':
+        return (
+          strategy.members +
+          (await this.total(EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [tenantId, applicationId, strategy.groupId]))
+        );
+    }
+  }
+
   /**
-   * One page of the users who can use an application (direct or through any group),
-   * each once, ordered by email then id, with `direct` and the sorted `via_groups`.
-   * The page is chosen first; the per-user details are computed for that page only.
+   * One page of the users who can use the application, each once, ordered by email then
+   * id, with `direct` and the sorted `via_groups`, found the way the plan says.
    */
-  async effectiveUsersPage(tenantId: string, applicationId: string, page: PageRequest): Promise<EffectiveUserRow[]> {
-    const { rows } = await runSql<EffectiveUserRow>(this.dataSource, EFFECTIVE_USERS_PAGE_SQL, [
+  async effectiveUsersPage(
+    tenantId: string,
+    applicationId: string,
+    strategy: PageStrategy,
+    page: PageRequest,
+  ): Promise<EffectiveUserRow[]> {
+    if (strategy === 'empty') return [];
+    const { rows } = await runSql<EffectiveUserRow>(this.dataSource, PAGE_STATEMENTS[strategy], [
       tenantId,
       applicationId,
       page.perPage,
@@ -81,9 +136,8 @@ export class AssignmentsRepository {
     return rows;
   }
 
-  /** How many distinct users can use an application. */
-  async effectiveUsersCount(tenantId: string, applicationId: string): Promise<number> {
-    const { rows } = await runSql<{ total: string }>(this.dataSource, EFFECTIVE_USERS_COUNT_SQL, [tenantId, applicationId]);
+  private async total(sql: string, parameters: unknown[]): Promise<number> {
+    const { rows } = await runSql<{ total: string }>(this.dataSource, sql, parameters);
     return Number(rows[0].total);
   }
 

@@ -4,10 +4,11 @@ import { ApplicationsService } from '../applications/applications.service';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
-import { Page, PageRequest } from '../common/http/page';
+import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsService } from '../groups/groups.service';
 import { UsersService } from '../users/users.service';
 import { AssignmentsRepository } from './assignments.repository';
+import { planEffectiveUsers } from './effective-users.plan';
 import { ApplicationAssigneesResponse, AppAssignment, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { toAppAssignment } from './dto/assignment.mapper';
 import type {
@@ -58,11 +59,17 @@ export class AssignmentsService {
     };
   }
 
+  /**
+   * Two round trips: what the application's access is made of, then the count and the page
+   * in parallel, each by the statement that suits that shape (see effective-users.plan.ts).
+   */
   async effectiveUsers(tenantId: string, applicationId: string, page: PageRequest): Promise<Page<EffectiveUser>> {
-    const [, rows, total] = await Promise.all([
-      this.applications.assertExists(tenantId, applicationId),
-      this.assignments.effectiveUsersPage(tenantId, applicationId, page),
-      this.assignments.effectiveUsersCount(tenantId, applicationId),
+    const sources = await this.assignments.effectiveUserSources(tenantId, applicationId);
+    if (!sources) throw new NotFoundException('Application not found');
+    const plan = planEffectiveUsers(sources, offsetOf(page), page.perPage);
+    const [total, rows] = await Promise.all([
+      this.assignments.effectiveUsersCount(tenantId, applicationId, plan.count, sources.tenantUsers),
+      this.assignments.effectiveUsersPage(tenantId, applicationId, plan.page, page),
     ]);
     return new Page(rows, page.page, page.perPage, total);
   }

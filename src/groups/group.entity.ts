@@ -26,6 +26,10 @@ export class GroupEntity {
   @Column({ name: 'description', type: 'varchar', length: 1000, nullable: true })
   description!: string | null;
 
+  /** Kept by triggers on group_memberships (see the GroupAndTenantCounters migration); never written by the app. */
+  @Column({ name: 'member_count', type: 'integer', default: 0, select: true, insert: false, update: false })
+  memberCount!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -17,6 +17,10 @@ export class TenantEntity {
   @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
   status!: TenantStatus;
 
+  /** Kept by triggers on users (see the GroupAndTenantCounters migration); never written by the app. */
+  @Column({ name: 'user_count', type: 'integer', default: 0, insert: false, update: false })
+  userCount!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,8 +1,11 @@
 import { Client } from 'pg';
 import {
   ASSIGNEES_SQL,
-  EFFECTIVE_USERS_COUNT_SQL,
-  EFFECTIVE_USERS_PAGE_SQL,
+  EFFECTIVE_USERS_COUNT_BY_UNION_SQL,
+  EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+  EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+  EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+  EFFECTIVE_USERS_SOURCES_SQL,
   GROUP_APPLICATIONS_SQL,
   USER_APPLICATIONS_SQL,
 } from '../../src/assignments/assignments.sql';
@@ -16,7 +19,7 @@ import { loadBenchTenant } from './bench-tenant';
 async function main(): Promise<void> {
   const users = positiveInteger('users', 100_000);
   const database = await openBenchDatabase();
-  const client = new Client({ connectionString: database.url });
+  const client = new Client({ connectionString: database.url, options: '-c jit=off' });
   await client.connect();
   try {
     const bench = await loadBenchTenant(client, users);
@@ -24,10 +27,13 @@ async function main(): Promise<void> {
       ['user applications (with groups)', USER_APPLICATIONS_SQL, [bench.tenantId, bench.userId, true]],
       ['group applications', GROUP_APPLICATIONS_SQL, [bench.tenantId, bench.groupId]],
       ['assignees (ordinary application)', ASSIGNEES_SQL, [bench.tenantId, bench.ordinaryAppId]],
-      ['effective users page 1 (dense)', EFFECTIVE_USERS_PAGE_SQL, [bench.tenantId, bench.denseAppId, 20, 0]],
-      ['effective users count (dense)', EFFECTIVE_USERS_COUNT_SQL, [bench.tenantId, bench.denseAppId]],
-      ['effective users page 1 (sparse)', EFFECTIVE_USERS_PAGE_SQL, [bench.tenantId, bench.sparseAppId, 20, 0]],
-      ['effective users count (sparse)', EFFECTIVE_USERS_COUNT_SQL, [bench.tenantId, bench.sparseAppId]],
+      ['effective users sources (dense)', EFFECTIVE_USERS_SOURCES_SQL, [bench.tenantId, bench.denseAppId]],
+      ['effective users page 1 (dense: all users)', EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL, [bench.tenantId, bench.denseAppId, 20, 0]],
+      ['effective users deep page (dense: all users)', EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL, [bench.tenantId, bench.denseAppId, 20, Math.floor(users / 2)]],
+      ['effective users count (sparse: union)', EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [bench.tenantId, bench.sparseAppId]],
+      ['effective users page 1 (sparse: collecting)', EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL, [bench.tenantId, bench.sparseAppId, 20, 0]],
+      ['effective users count (ordinary: union)', EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [bench.tenantId, bench.ordinaryAppId]],
+      ['effective users page 1 (ordinary: walking)', EFFECTIVE_USERS_PAGE_BY_WALKING_SQL, [bench.tenantId, bench.ordinaryAppId, 20, 0]],
     ];
     for (const [label, sql, params] of cases) {
       const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);

@@ -1,6 +1,12 @@
 import { InitialSchema1795887670422 } from './1795887670422-InitialSchema';
 import { AssignmentQueryIndexes1795888280585 } from './1795888280585-AssignmentQueryIndexes';
 import { AuditEvents1795889268883 } from './1795889268883-AuditEvents';
+import { GroupAndTenantCounters1795890265447 } from './1795890265447-GroupAndTenantCounters';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
-export const MIGRATIONS = [InitialSchema1795887670422, AssignmentQueryIndexes1795888280585, AuditEvents1795889268883];
+export const MIGRATIONS = [
+  InitialSchema1795887670422,
+  AssignmentQueryIndexes1795888280585,
+  AuditEvents1795889268883,
+  GroupAndTenantCounters1795890265447,
+];
