@@ -1,9 +1,10 @@
+import { inTransaction } from '../common/database/transaction';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
+import { containsPattern } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApplicationEntity } from './application.entity';
@@ -111,12 +112,7 @@ export class ApplicationsService {
   }
 
   /** One transaction for the change and its audit event. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.applications.manager.transaction(work);
-    } catch (error) {
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
-      throw error;
-    }
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTransaction(this.applications.manager, work, { missingReference: 'Tenant not found' });
   }
 }

@@ -1,9 +1,9 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction } from '../common/database/transaction';
 import { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { FOREIGN_KEY_VIOLATION, isPostgresError } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsService } from '../groups/groups.service';
 import { UsersService } from '../users/users.service';
@@ -187,12 +187,7 @@ export class AssignmentsService {
    * One transaction for the change and its audit event. A user, group or application
    * deleted between the existence check and the write is a 404.
    */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.assignments.transaction(work);
-    } catch (error) {
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('User, group or application not found');
-      throw error;
-    }
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTransaction(this.assignments, work, { missingReference: 'User, group or application not found' });
   }
 }

@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction } from '../common/database/transaction';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
+import { containsPattern } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersService } from '../users/users.service';
@@ -134,14 +135,10 @@ export class GroupsService {
    * One transaction for the change and its audit event. A foreign-key violation means
    * the tenant, group or user was deleted meanwhile.
    */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.groups.manager.transaction(work);
-    } catch (error) {
-      if (isPostgresError(error, UNIQUE_VIOLATION))
-        throw new ConflictException('A group with this name already exists in this tenant');
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant, group or user not found');
-      throw error;
-    }
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTransaction(this.groups.manager, work, {
+      duplicate: 'A group with this name already exists in this tenant',
+      missingReference: 'Tenant, group or user not found',
+    });
   }
 }

@@ -1,9 +1,9 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction } from '../common/database/transaction';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
 import { Page, PageRequest, offsetOf } from '../common/http/page';
 import { Principal } from '../common/auth/principal';
 import { CreateTenantDto } from './dto/create-tenant.dto';
@@ -75,12 +75,7 @@ export class TenantsService {
   }
 
   /** One transaction for the change and its audit event. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.tenants.manager.transaction(work);
-    } catch (error) {
-      if (isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException('A tenant with this slug already exists');
-      throw error;
-    }
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTransaction(this.tenants.manager, work, { duplicate: 'A tenant with this slug already exists' });
   }
 }

@@ -1,9 +1,10 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { inTransaction } from '../common/database/transaction';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { containsPattern, FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from '../common/database/postgres-errors';
+import { containsPattern } from '../common/database/postgres-errors';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -88,14 +89,10 @@ export class UsersService {
   }
 
   /** One transaction for the change and its audit event. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    try {
-      return await this.users.manager.transaction(work);
-    } catch (error) {
-      if (isPostgresError(error, UNIQUE_VIOLATION))
-        throw new ConflictException('A user with this email already exists in this tenant');
-      if (isPostgresError(error, FOREIGN_KEY_VIOLATION)) throw new NotFoundException('Tenant not found');
-      throw error;
-    }
+  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return inTransaction(this.users.manager, work, {
+      duplicate: 'A user with this email already exists in this tenant',
+      missingReference: 'Tenant not found',
+    });
   }
 }
