@@ -1,0 +1,141 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { Pool } from 'pg';
+import {
+  ASSIGNEES_SQL,
+  EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
+  EFFECTIVE_USERS_COUNT_BY_UNION_SQL,
+  EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+  EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+  EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+  EFFECTIVE_USERS_SOURCES_SQL,
+  GROUP_APPLICATIONS_SQL,
+  USER_APPLICATIONS_SQL,
+} from '../../src/assignments/assignments.sql';
+import { planEffectiveUsers, type CountStrategy, type PageStrategy } from '../../src/assignments/effective-users.plan';
+
+/**
+ * The bare baseline of `npm run bench`: the service's read SQL through a plain `pg` pool
+ * behind `node:http` (no Nest, no TypeORM, no token check, no existence checks on the
+ * other reads), on the service's paths, answering JSON. Effective users follow the
+ * service's steps: the sources statement, the same plan, then count and page in parallel.
+ * Environment: DATABASE_URL, PORT, POOL_SIZE.
+ */
+
+// The service's connection settings (src/database/database.options.ts): JIT off.
+const pool = new Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.POOL_SIZE ?? 16),
+  options: '-c jit=off',
+});
+
+const PAGE_STATEMENTS: Record<Exclude<PageStrategy, 'empty'>, string> = {
+  'all-users': EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+  walking: EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+  collecting: EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+};
+
+async function total(sql: string, parameters: unknown[]): Promise<number> {
+  return Number((await pool.query<{ total: string }>(sql, parameters)).rows[0].total);
+}
+
+function count(tenantId: string, applicationId: string, strategy: CountStrategy, tenantUsers: number): Promise<number> | number {
+  switch (strategy.kind) {
+    case 'none':
+      return 0;
+    case 'everyone':
+      return tenantUsers;
+    case 'union':
+      return total(EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
+    case 'beside-largest-group':
+      return total(EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [tenantId, applicationId, strategy.groupId]).then(
+        (n) => n + strategy.members,
+      );
+  }
+}
+
+async function effectiveUsers(tenantId: string, applicationId: string, page: number, perPage: number): Promise<unknown> {
+  const sources = (
+    await pool.query<{ tenant_users: number | null; direct_users: string; groups: Array<{ group_id: string; members: number }> }>(
+      EFFECTIVE_USERS_SOURCES_SQL,
+      [tenantId, applicationId],
+    )
+  ).rows[0];
+  const tenantUsers = Number(sources.tenant_users ?? 0);
+  const groups = sources.groups.map((group) => ({ groupId: group.group_id, members: Number(group.members) }));
+  const offset = (page - 1) * perPage;
+  const plan = planEffectiveUsers({ tenantUsers, directUsers: Number(sources.direct_users), groups }, offset, perPage);
+  const [totalItems, rows] = await Promise.all([
+    count(tenantId, applicationId, plan.count, tenantUsers),
+    plan.page === 'empty'
+      ? []
+      : pool.query(PAGE_STATEMENTS[plan.page], [tenantId, applicationId, perPage, offset]).then((r) => r.rows),
+  ]);
+  return {
+    data: rows,
+    pagination: { page, per_page: perPage, total_items: totalItems, total_pages: Math.ceil(totalItems / perPage) },
+  };
+}
+const UUID = '([0-9a-fA-F-]{36})';
+const TENANT = `^/api/v1/tenants/${UUID}`;
+
+type Handler = (match: string[], query: URLSearchParams) => Promise<unknown>;
+
+const routes: Array<[RegExp, Handler]> = [
+  [/^\/health$/, async () => ({ status: 'ok' })],
+  [
+    new RegExp(`${TENANT}/users/${UUID}/applications$`),
+    async ([, tenantId, userId]) => {
+      const { rows } = await pool.query(USER_APPLICATIONS_SQL, [tenantId, userId, true]);
+      return { data: { user_id: userId, applications: rows, total_count: rows.length } };
+    },
+  ],
+  [
+    new RegExp(`${TENANT}/groups/${UUID}/applications$`),
+    async ([, tenantId, groupId]) => ({ data: (await pool.query(GROUP_APPLICATIONS_SQL, [tenantId, groupId])).rows }),
+  ],
+  [
+    new RegExp(`${TENANT}/applications/${UUID}/assignees$`),
+    async ([, tenantId, applicationId]) => {
+      const { users, groups } = (
+        await pool.query<{ users: string[]; groups: string[] }>(ASSIGNEES_SQL, [tenantId, applicationId])
+      ).rows[0];
+      return { data: { application_id: applicationId, users, groups, total_users: users.length, total_groups: groups.length } };
+    },
+  ],
+  [
+    new RegExp(`${TENANT}/applications/${UUID}/effective-users$`),
+    ([, tenantId, applicationId], query) =>
+      effectiveUsers(tenantId, applicationId, Number(query.get('page') ?? 1), Number(query.get('per_page') ?? 20)),
+  ],
+];
+
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://baseline');
+  for (const [pattern, handler] of routes) {
+    const match = request.method === 'GET' ? pattern.exec(url.pathname) : null;
+    if (!match) continue;
+    const body = JSON.stringify(await handler(match, url.searchParams));
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    response.end(body);
+    return;
+  }
+  response.writeHead(404).end();
+}
+
+const server = createServer((request, response) => {
+  handle(request, response).catch((error: unknown) => {
+    process.stderr.write(`baseline: ${String(error)}\n`);
+    if (!response.headersSent) response.writeHead(500);
+    response.end();
+  });
+});
+
+server.listen(Number(process.env.PORT ?? 3001), '127.0.0.1');
+
+function shutdown(): void {
+  server.close();
+  server.closeAllConnections();
+  pool.end().finally(() => process.exit(0));
+}
+process.once('SIGTERM', shutdown);
+process.once('SIGINT', shutdown);
