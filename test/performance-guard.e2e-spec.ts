@@ -94,9 +94,9 @@ describe('Performance guard: plans and statement counts of the App Assignments r
     const token = bearer(tokenFor(bench.tenantId));
     const base = `/api/v1/tenants/${bench.tenantId}`;
     const reads: Array<[string, string, number]> = [
-      ['user applications', `${base}/users/${bench.userId}/applications`, 2],
-      ['group applications', `${base}/groups/${bench.groupId}/applications`, 2],
-      ['assignees', `${base}/applications/${bench.ordinaryAppId}/assignees`, 2],
+      ['user applications', `${base}/users/${bench.userId}/applications`, 1],
+      ['group applications', `${base}/groups/${bench.groupId}/applications`, 1],
+      ['assignees', `${base}/applications/${bench.ordinaryAppId}/assignees`, 1],
       ['effective users, dense, page 1', `${base}/applications/${bench.denseAppId}/effective-users`, 2],
       ['effective users, dense, deep page', `${base}/applications/${bench.denseAppId}/effective-users?page=250&per_page=20`, 2],
       ['effective users, sparse', `${base}/applications/${bench.sparseAppId}/effective-users`, 3],

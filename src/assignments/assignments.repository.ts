@@ -46,6 +46,15 @@ export interface EffectiveUserRow {
   via_groups: string[];
 }
 
+/** The row a list read returns when its user or group exists but has nothing assigned. */
+type NullRow = { [K in keyof AssignmentRow]: null };
+
+/** undefined: the user or group does not exist (no row at all). */
+function assignmentsOf(rows: Array<AssignmentRow | NullRow>): AssignmentRow[] | undefined {
+  if (rows.length === 0) return undefined;
+  return rows.filter((row): row is AssignmentRow => row.application_id !== null);
+}
+
 /**
  * The App Assignments set queries and writes. Each read is one parameterised statement
  * (plus one for a total), every statement filters on tenant_id, and each is backed by
@@ -60,21 +69,28 @@ export class AssignmentsRepository {
    * assignment wins; otherwise the group whose assignment is oldest (ties: smallest
    * group id). Ordered by application name, then id.
    */
-  async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[]> {
-    const { rows } = await runSql<AssignmentRow>(this.dataSource, USER_APPLICATIONS_SQL, [tenantId, userId, includeGroups]);
-    return rows;
+  async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[] | undefined> {
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, USER_APPLICATIONS_SQL, [
+      tenantId,
+      userId,
+      includeGroups,
+    ]);
+    return assignmentsOf(rows);
   }
 
   /** A group's assignments, ordered by application name, then id. */
-  async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[]> {
-    const { rows } = await runSql<AssignmentRow>(this.dataSource, GROUP_APPLICATIONS_SQL, [tenantId, groupId]);
-    return rows;
+  async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[] | undefined> {
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, GROUP_APPLICATIONS_SQL, [tenantId, groupId]);
+    return assignmentsOf(rows);
   }
 
   /** Directly assigned users and assigned groups, oldest assignment first, ties by id. */
-  async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow> {
-    const { rows } = await runSql<AssigneesRow>(this.dataSource, ASSIGNEES_SQL, [tenantId, applicationId]);
-    return rows[0];
+  async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow | undefined> {
+    const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(this.dataSource, ASSIGNEES_SQL, [
+      tenantId,
+      applicationId,
+    ]);
+    return rows[0].application_exists ? rows[0] : undefined;
   }
 
   /** Whether the application exists, and what its effective users are made of. */

@@ -29,27 +29,21 @@ export class AssignmentsService {
   ) {}
 
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<UserAssignedAppsResponse> {
-    const [, rows] = await Promise.all([
-      this.users.assertExists(tenantId, userId),
-      this.assignments.userApplications(tenantId, userId, includeGroups),
-    ]);
+    const rows = await this.assignments.userApplications(tenantId, userId, includeGroups);
+    if (!rows) throw new NotFoundException('User not found');
     const applications = rows.map(toAppAssignment);
     return { user_id: userId, applications, total_count: applications.length };
   }
 
   async groupApplications(tenantId: string, groupId: string): Promise<AppAssignment[]> {
-    const [, rows] = await Promise.all([
-      this.groups.assertExists(tenantId, groupId),
-      this.assignments.groupApplications(tenantId, groupId),
-    ]);
+    const rows = await this.assignments.groupApplications(tenantId, groupId);
+    if (!rows) throw new NotFoundException('Group not found');
     return rows.map(toAppAssignment);
   }
 
   async assignees(tenantId: string, applicationId: string): Promise<ApplicationAssigneesResponse> {
-    const [, row] = await Promise.all([
-      this.applications.assertExists(tenantId, applicationId),
-      this.assignments.assignees(tenantId, applicationId),
-    ]);
+    const row = await this.assignments.assignees(tenantId, applicationId);
+    if (!row) throw new NotFoundException('Application not found');
     return {
       application_id: applicationId,
       users: row.users,

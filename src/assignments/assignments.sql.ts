@@ -4,6 +4,11 @@
  * Every statement filters on tenant_id ($1).
  */
 
+/**
+ * The list reads answer in one statement whether their user, group or application exists:
+ * no row when it does not, a row of NULLs when it exists with nothing assigned.
+ */
+
 /** $1 tenant, $2 user, $3 include group assignments. A direct assignment wins; else the oldest group assignment (ties: smallest group id). */
 export const USER_APPLICATIONS_SQL = `
   WITH reachable AS (
@@ -22,8 +27,8 @@ export const USER_APPLICATIONS_SQL = `
   )
   SELECT a.id AS application_id, a.name AS application_name, a.client_id AS application_client_id,
          c.assigned_at, c.assignment_type, c.assigned_via::text AS assigned_via
-    FROM chosen c
-    JOIN applications a ON a.tenant_id = $1 AND a.id = c.application_id
+    FROM (SELECT 1 FROM users u WHERE u.tenant_id = $1 AND u.id = $2) AS target
+    LEFT JOIN (chosen c JOIN applications a ON a.tenant_id = $1 AND a.id = c.application_id) ON true
    ORDER BY a.name, a.id
 `;
 
@@ -31,15 +36,17 @@ export const USER_APPLICATIONS_SQL = `
 export const GROUP_APPLICATIONS_SQL = `
   SELECT a.id AS application_id, a.name AS application_name, a.client_id AS application_client_id,
          ga.assigned_at, 'group' AS assignment_type, ga.group_id::text AS assigned_via
-    FROM group_app_assignments ga
-    JOIN applications a ON a.tenant_id = ga.tenant_id AND a.id = ga.application_id
-   WHERE ga.tenant_id = $1 AND ga.group_id = $2
+    FROM (SELECT 1 FROM groups g WHERE g.tenant_id = $1 AND g.id = $2) AS target
+    LEFT JOIN (group_app_assignments ga
+               JOIN applications a ON a.tenant_id = ga.tenant_id AND a.id = ga.application_id)
+      ON ga.tenant_id = $1 AND ga.group_id = $2
    ORDER BY a.name, a.id
 `;
 
 /** $1 tenant, $2 application: direct users and groups, oldest assignment first, ties by id. */
 export const ASSIGNEES_SQL = `
-  SELECT ARRAY(SELECT ua.user_id::text FROM user_app_assignments ua
+  SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2) AS application_exists,
+         ARRAY(SELECT ua.user_id::text FROM user_app_assignments ua
                 WHERE ua.tenant_id = $1 AND ua.application_id = $2
                 ORDER BY ua.assigned_at, ua.user_id) AS users,
          ARRAY(SELECT ga.group_id::text FROM group_app_assignments ga
