@@ -18,6 +18,9 @@ export async function createApp(env: Environment, databaseUrl: string, logger: P
     genReqId: resolveRequestId,
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
+    // On SIGTERM, requests already on open connections are served (the pool closes only
+    // after the server has drained) instead of Fastify's own 503 body.
+    return503OnClosing: false,
     // Errors Fastify raises before routing (over-long path parameters, bad URLs) in the contract's shape too.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const { status, headers, body } = toErrorReply(error);

@@ -31,60 +31,67 @@ describe('OpenAPI conformance with the App Assignments reference', () => {
     expect(tagged.sort()).toEqual(REFERENCE_OPERATIONS.map((op) => `${op.method} ${op.path}`).sort());
   });
 
-  describe.each(REFERENCE_OPERATIONS.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))('%s', (_, reference) => {
-    it('has the summary, operation id, description and tag', () => {
-      const op = operation(reference.path, reference.method);
-      expect(op.summary).toBe(reference.summary);
-      expect(op.operationId).toBe(reference.operationId);
-      expect(op.description).toBe(reference.description);
-      expect(op.tags).toEqual([REFERENCE_TAG]);
-    });
+  describe.each(REFERENCE_OPERATIONS.map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const))(
+    '%s',
+    (_, reference) => {
+      it('has the summary, operation id, description and tag', () => {
+        const op = operation(reference.path, reference.method);
+        expect(op.summary).toBe(reference.summary);
+        expect(op.operationId).toBe(reference.operationId);
+        expect(op.description).toBe(reference.description);
+        expect(op.tags).toEqual([REFERENCE_TAG]);
+      });
 
-    it('has the parameters: name, location, required, type, description', () => {
-      const op = operation(reference.path, reference.method);
-      const actual = (op.parameters as Json[]).map((parameter) => ({
-        name: parameter.name,
-        in: parameter.in,
-        required: parameter.required,
-        type: describeSchema(parameter.schema),
-        ...(parameter.description ? { description: parameter.description } : {}),
-      }));
-      expect(actual).toEqual(reference.parameters);
-    });
+      it('has the parameters: name, location, required, type, description', () => {
+        const op = operation(reference.path, reference.method);
+        const actual = (op.parameters as Json[]).map((parameter) => ({
+          name: parameter.name,
+          in: parameter.in,
+          required: parameter.required,
+          type: describeSchema(parameter.schema),
+          ...(parameter.description ? { description: parameter.description } : {}),
+        }));
+        expect(actual).toEqual(reference.parameters);
+      });
 
-    it('has the request body', () => {
-      const op = operation(reference.path, reference.method);
-      if (reference.requestBody) {
-        expect(op.requestBody?.required).toBe(true);
-        expect(refName(op.requestBody?.content)).toBe(reference.requestBody);
-      } else {
-        expect(op.requestBody).toBeUndefined();
-      }
-    });
+      it('has the request body', () => {
+        const op = operation(reference.path, reference.method);
+        if (reference.requestBody) {
+          expect(op.requestBody?.required).toBe(true);
+          expect(refName(op.requestBody?.content)).toBe(reference.requestBody);
+        } else {
+          expect(op.requestBody).toBeUndefined();
+        }
+      });
 
-    it('has the success response and the 422 validation error', () => {
-      const responses = operation(reference.path, reference.method).responses as Json;
-      expect(responses[reference.success.status]).toBeDefined();
-      expect(responses[reference.success.status].description).toBe('Successful Response');
-      expect(refName(responses[reference.success.status].content)).toBe(reference.success.schema);
-      expect(responses['422'].description).toBe('Validation Error');
-      expect(refName(responses['422'].content)).toBe('HTTPValidationError');
-      const successStatuses = Object.keys(responses).filter((status) => status.startsWith('2'));
-      expect(successStatuses).toEqual([reference.success.status]);
-    });
+      it('has the success response and the 422 validation error', () => {
+        const responses = operation(reference.path, reference.method).responses as Json;
+        expect(responses[reference.success.status]).toBeDefined();
+        expect(responses[reference.success.status].description).toBe('Successful Response');
+        expect(refName(responses[reference.success.status].content)).toBe(reference.success.schema);
+        expect(responses['422'].description).toBe('Validation Error');
+        expect(refName(responses['422'].content)).toBe('HTTPValidationError');
+        const successStatuses = Object.keys(responses).filter((status) => status.startsWith('2'));
+        expect(successStatuses).toEqual([reference.success.status]);
+      });
 
-    it("documents the contract's error statuses (401, 403, 404, and 409 for single assigns)", () => {
-      const responses = operation(reference.path, reference.method).responses as Json;
-      const expected = ['401', '403', '404', '422'];
-      if (reference.method === 'post' && !reference.path.endsWith('/bulk')) expected.push('409');
-      expect(Object.keys(responses).filter((status) => !status.startsWith('2')).sort()).toEqual(expected.sort());
-      for (const status of ['401', '403', '404']) expect(refName(responses[status].content)).toBe('ErrorResponse');
-    });
+      it("documents the contract's error statuses (401, 403, 404, and 409 for single assigns)", () => {
+        const responses = operation(reference.path, reference.method).responses as Json;
+        const expected = ['401', '403', '404', '422'];
+        if (reference.method === 'post' && !reference.path.endsWith('/bulk')) expected.push('409');
+        expect(
+          Object.keys(responses)
+            .filter((status) => !status.startsWith('2'))
+            .sort(),
+        ).toEqual(expected.sort());
+        for (const status of ['401', '403', '404']) expect(refName(responses[status].content)).toBe('ErrorResponse');
+      });
 
-    it('requires the bearer token', () => {
-      expect(operation(reference.path, reference.method).security).toEqual([{ bearer: [] }]);
-    });
-  });
+      it('requires the bearer token', () => {
+        expect(operation(reference.path, reference.method).security).toEqual([{ bearer: [] }]);
+      });
+    },
+  );
 
   describe.each(Object.entries(REFERENCE_SCHEMAS))('schema %s', (name, reference) => {
     const schema = (): Json => {
@@ -110,10 +117,13 @@ describe('OpenAPI conformance with the App Assignments reference', () => {
       expect([...(schema().required ?? [])].sort()).toEqual(required);
     });
 
-    it.each(Object.entries(reference.fields))('field %s has the type, format, nullability and (empty) description', (field, expected) => {
-      const property = schema().properties[field] as Json;
-      expect(describeSchema(property)).toBe(expected.type);
-      expect(property.description).toBeUndefined();
-    });
+    it.each(Object.entries(reference.fields))(
+      'field %s has the type, format, nullability and (empty) description',
+      (field, expected) => {
+        const property = schema().properties[field] as Json;
+        expect(describeSchema(property)).toBe(expected.type);
+        expect(property.description).toBeUndefined();
+      },
+    );
   });
 });

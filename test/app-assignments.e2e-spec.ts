@@ -99,7 +99,11 @@ describe('App Assignments', () => {
 
     it('assigns new ids, reports already-assigned ones and collapses duplicates', async () => {
       const user = await createUser(t, tenant);
-      const [a, b, c] = [await createApplication(t, tenant), await createApplication(t, tenant), await createApplication(t, tenant)];
+      const [a, b, c] = [
+        await createApplication(t, tenant),
+        await createApplication(t, tenant),
+        await createApplication(t, tenant),
+      ];
       await assignUser(user, a).expect(201);
       const response = await bulk(user, [a, b, c, b]).expect(201);
       expect(response.body.data).toEqual({ user_id: user, assigned: [b, c], already_assigned: [a], assigned_count: 2 });
@@ -132,7 +136,11 @@ describe('App Assignments', () => {
       const tooMany = Array.from({ length: 501 }, () => randomUUID());
       expectValidationError((await bulk(user, tooMany).expect(422)).body, ['body', 'application_ids'], 'too_long');
       const app = await createApplication(t, tenant);
-      expectValidationError((await bulk(user, [app, app, app, 'nope']).expect(422)).body, ['body', 'application_ids', 3], 'uuid_parsing');
+      expectValidationError(
+        (await bulk(user, [app, app, app, 'nope']).expect(422)).body,
+        ['body', 'application_ids', 3],
+        'uuid_parsing',
+      );
       expectValidationError((await bulk(user, 'nope').expect(422)).body, ['body', 'application_ids'], 'list_type');
       expect(await rowCount('user_app_assignments')).toBe(0);
     });
@@ -226,7 +234,11 @@ describe('App Assignments', () => {
       await assignGroup(group, alpha).expect(201);
       await assignUser(user, mike).expect(201);
       const data = (await userApps(user).expect(200)).body.data;
-      expect(data.applications.map((entry: { application_name: string }) => entry.application_name)).toEqual(['Alpha', 'Mike', 'Zulu']);
+      expect(data.applications.map((entry: { application_name: string }) => entry.application_name)).toEqual([
+        'Alpha',
+        'Mike',
+        'Zulu',
+      ]);
       expect(data.total_count).toBe(3);
     });
 
@@ -274,7 +286,12 @@ describe('App Assignments', () => {
       const a = await createApplication(t, tenant, 'Alpha');
       await assignGroup(group, b).expect(201);
       const created = await assignGroup(group, a).expect(201);
-      expect(created.body.data).toEqual({ group_id: group, application_id: a, assignment_type: 'group', assigned_at: expect.any(String) });
+      expect(created.body.data).toEqual({
+        group_id: group,
+        application_id: a,
+        assignment_type: 'group',
+        assigned_at: expect.any(String),
+      });
 
       const response = await t.http.get(`${base()}/groups/${group}/applications`).set(auth()).expect(200);
       expect(response.body.data.map((entry: { application_id: string }) => entry.application_id)).toEqual([a, b]);
@@ -303,7 +320,13 @@ describe('App Assignments', () => {
       await assignGroup(g2, app).expect(201);
       await assignGroup(g1, app).expect(201);
       const response = await t.http.get(`${base()}/applications/${app}/assignees`).set(auth()).expect(200);
-      expect(response.body.data).toEqual({ application_id: app, users: [u2, u1], groups: [g2, g1], total_users: 2, total_groups: 2 });
+      expect(response.body.data).toEqual({
+        application_id: app,
+        users: [u2, u1],
+        groups: [g2, g1],
+        total_users: 2,
+        total_groups: 2,
+      });
     });
 
     it('answers with empty lists for an application nobody has, 404 for an unknown one', async () => {
@@ -333,8 +356,22 @@ describe('App Assignments', () => {
       const response = await effectiveUsers(app).expect(200);
       expect(response.body.pagination).toEqual({ page: 1, per_page: 20, total_items: 3, total_pages: 1 });
       expect(response.body.data).toEqual([
-        { user_id: onlyGroup, email: 'a@example.com', display_name: 'Group', status: 'active', direct: false, via_groups: [groups[0]] },
-        { user_id: both, email: 'b@example.com', display_name: 'Both', status: 'active', direct: true, via_groups: [...groups].sort() },
+        {
+          user_id: onlyGroup,
+          email: 'a@example.com',
+          display_name: 'Group',
+          status: 'active',
+          direct: false,
+          via_groups: [groups[0]],
+        },
+        {
+          user_id: both,
+          email: 'b@example.com',
+          display_name: 'Both',
+          status: 'active',
+          direct: true,
+          via_groups: [...groups].sort(),
+        },
         { user_id: onlyDirect, email: 'c@example.com', display_name: 'Direct', status: 'active', direct: true, via_groups: [] },
       ]);
     });
@@ -397,7 +434,11 @@ describe('App Assignments', () => {
     it('validates page and per_page and answers 404 for an unknown application', async () => {
       const app = await createApplication(t, tenant);
       expectValidationError((await effectiveUsers(app, '?page=0').expect(422)).body, ['query', 'page'], 'greater_than_equal');
-      expectValidationError((await effectiveUsers(app, '?per_page=101').expect(422)).body, ['query', 'per_page'], 'less_than_equal');
+      expectValidationError(
+        (await effectiveUsers(app, '?per_page=101').expect(422)).body,
+        ['query', 'per_page'],
+        'less_than_equal',
+      );
       expectValidationError((await effectiveUsers(app, '?per_page=abc').expect(422)).body, ['query', 'per_page'], 'int_parsing');
       await effectiveUsers(randomUUID()).expect(404);
     });
@@ -475,14 +516,32 @@ describe('App Assignments', () => {
         ['assignees', () => t.http.get(`${base()}/applications/${foreignApp}/assignees`)],
         ['effective users', () => t.http.get(`${base()}/applications/${foreignApp}/effective-users`)],
         ['group applications', () => t.http.get(`${base()}/groups/${foreignGroup}/applications`)],
-        ['assign to foreign group', () => t.http.post(`${base()}/groups/${foreignGroup}/applications`).send({ application_id: myApp })],
-        ['assign foreign app to group', () => t.http.post(`${base()}/groups/${myGroup}/applications`).send({ application_id: foreignApp })],
+        [
+          'assign to foreign group',
+          () => t.http.post(`${base()}/groups/${foreignGroup}/applications`).send({ application_id: myApp }),
+        ],
+        [
+          'assign foreign app to group',
+          () => t.http.post(`${base()}/groups/${myGroup}/applications`).send({ application_id: foreignApp }),
+        ],
         ['unassign from group', () => t.http.delete(`${base()}/groups/${foreignGroup}/applications/${foreignApp}`)],
         ['user applications', () => t.http.get(`${base()}/users/${foreignUser}/applications`)],
-        ['assign to foreign user', () => t.http.post(`${base()}/users/${foreignUser}/applications`).send({ application_id: myApp })],
-        ['assign foreign app to user', () => t.http.post(`${base()}/users/${myUser}/applications`).send({ application_id: foreignApp })],
-        ['bulk to foreign user', () => t.http.post(`${base()}/users/${foreignUser}/applications/bulk`).send({ application_ids: [myApp] })],
-        ['bulk foreign app', () => t.http.post(`${base()}/users/${myUser}/applications/bulk`).send({ application_ids: [foreignApp] })],
+        [
+          'assign to foreign user',
+          () => t.http.post(`${base()}/users/${foreignUser}/applications`).send({ application_id: myApp }),
+        ],
+        [
+          'assign foreign app to user',
+          () => t.http.post(`${base()}/users/${myUser}/applications`).send({ application_id: foreignApp }),
+        ],
+        [
+          'bulk to foreign user',
+          () => t.http.post(`${base()}/users/${foreignUser}/applications/bulk`).send({ application_ids: [myApp] }),
+        ],
+        [
+          'bulk foreign app',
+          () => t.http.post(`${base()}/users/${myUser}/applications/bulk`).send({ application_ids: [foreignApp] }),
+        ],
         ['unassign from user', () => t.http.delete(`${base()}/users/${foreignUser}/applications/${foreignApp}`)],
       ];
       for (const [label, call] of calls) {
@@ -519,10 +578,18 @@ describe('App Assignments', () => {
         ['path', 'application_id'],
         'uuid_parsing',
       );
-      const post = (body: unknown) => t.http.post(`${base()}/users/${user}/applications`).set(auth()).send(body as object);
+      const post = (body: unknown) =>
+        t.http
+          .post(`${base()}/users/${user}/applications`)
+          .set(auth())
+          .send(body as object);
       expectValidationError((await post({}).expect(422)).body, ['body', 'application_id'], 'missing');
       expectValidationError((await post({ application_id: 42 }).expect(422)).body, ['body', 'application_id'], 'uuid_parsing');
-      expectValidationError((await post({ application_id: app, extra: true }).expect(422)).body, ['body', 'extra'], 'extra_forbidden');
+      expectValidationError(
+        (await post({ application_id: app, extra: true }).expect(422)).body,
+        ['body', 'extra'],
+        'extra_forbidden',
+      );
       const malformed = await t.http
         .post(`${base()}/users/${user}/applications`)
         .set(auth())

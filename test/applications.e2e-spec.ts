@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
-import { createApplication, createGroup, createTenant, createUser, expectValidationError, TenantFixture } from './support/fixtures';
+import {
+  createApplication,
+  createGroup,
+  createTenant,
+  createUser,
+  expectValidationError,
+  TenantFixture,
+} from './support/fixtures';
 import {
   countRows,
   expectDetail,
@@ -53,14 +60,21 @@ describe('Applications', () => {
         created_at: expect.stringMatching(ISO_UTC),
         updated_at: expect.stringMatching(ISO_UTC),
       });
-      const read = await t.http.get(`${applications(tenant.id)}/${response.body.data.id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${applications(tenant.id)}/${response.body.data.id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expectOne(read, response.body.data);
     });
 
     it('defaults the description to null and accepts an explicit status', async () => {
       const plain = await t.http.post(applications(tenant.id)).set(bearer(tenant.token)).send({ name: 'Plain' }).expect(201);
       expect(plain.body.data).toMatchObject({ description: null, status: 'active' });
-      const inactive = await t.http.post(applications(tenant.id)).set(bearer(tenant.token)).send({ name: 'Off', status: 'inactive' }).expect(201);
+      const inactive = await t.http
+        .post(applications(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ name: 'Off', status: 'inactive' })
+        .expect(201);
       expect(inactive.body.data.status).toBe('inactive');
     });
 
@@ -68,7 +82,11 @@ describe('Applications', () => {
       const clientIds: string[] = [];
       for (const owner of [tenant, other]) {
         for (let index = 0; index < 10; index += 1) {
-          const response = await t.http.post(applications(owner.id)).set(bearer(owner.token)).send({ name: 'Same name' }).expect(201);
+          const response = await t.http
+            .post(applications(owner.id))
+            .set(bearer(owner.token))
+            .send({ name: 'Same name' })
+            .expect(201);
           expect(response.body.data.client_id).toMatch(CLIENT_ID);
           clientIds.push(response.body.data.client_id);
         }
@@ -82,11 +100,19 @@ describe('Applications', () => {
     });
 
     it('updates only the fields sent and never changes the client_id', async () => {
-      const created = await t.http.post(applications(tenant.id)).set(bearer(tenant.token)).send({ name: 'Before', description: 'd' }).expect(201);
+      const created = await t.http
+        .post(applications(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ name: 'Before', description: 'd' })
+        .expect(201);
       const id = created.body.data.id;
 
       await pause();
-      const renamed = await t.http.patch(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ name: 'After' }).expect(200);
+      const renamed = await t.http
+        .patch(`${applications(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ name: 'After' })
+        .expect(200);
       expectOne(renamed, { ...created.body.data, name: 'After', updated_at: expect.stringMatching(ISO_UTC) });
       expectTouched(renamed.body.data, created.body.data);
 
@@ -95,22 +121,48 @@ describe('Applications', () => {
         .set(bearer(tenant.token))
         .send({ status: 'inactive', description: null })
         .expect(200);
-      expect(response.body.data).toMatchObject({ id, name: 'After', description: null, status: 'inactive', client_id: created.body.data.client_id });
+      expect(response.body.data).toMatchObject({
+        id,
+        name: 'After',
+        description: null,
+        status: 'inactive',
+        client_id: created.body.data.client_id,
+      });
 
-      const read = await t.http.get(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${applications(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expect(read.body.data).toEqual(response.body.data);
     });
 
     it('deletes an application with 204 and no body, after which it is gone', async () => {
       const id = await createApplication(t, tenant);
-      const response = await t.http.delete(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(204);
+      const response = await t.http
+        .delete(`${applications(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(204);
       expect(response.text).toBe('');
-      expectDetail(await t.http.get(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.delete(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
+      expectDetail(
+        await t.http
+          .get(`${applications(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .delete(`${applications(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
     });
 
     it('lets a platform admin act in the tenant', async () => {
-      const response = await t.http.post(applications(tenant.id)).set(bearer(platformAdminToken())).send({ name: 'By admin' }).expect(201);
+      const response = await t.http
+        .post(applications(tenant.id))
+        .set(bearer(platformAdminToken()))
+        .send({ name: 'By admin' })
+        .expect(201);
       expect(response.body.data.tenant_id).toBe(tenant.id);
     });
   });
@@ -156,10 +208,26 @@ describe('Applications', () => {
     it('orders by name, then id, with the paginated envelope', async () => {
       const response = await t.http.get(applications(listed.id)).set(bearer(listed.token)).expect(200);
       expectPage(response, { page: 1, per_page: 20, total_items: 6, total_pages: 1 });
-      expect(response.body.data.map((app: { name: string }) => app.name)).toEqual(['CRM', 'Mail', 'Mail', 'Mail', 'Payroll', 'Wiki']);
+      expect(response.body.data.map((app: { name: string }) => app.name)).toEqual([
+        'CRM',
+        'Mail',
+        'Mail',
+        'Mail',
+        'Payroll',
+        'Wiki',
+      ]);
       expect(ids(response).slice(1, 4)).toEqual(sameNameIds);
       for (const app of response.body.data) {
-        expect(Object.keys(app).sort()).toEqual(['client_id', 'created_at', 'description', 'id', 'name', 'status', 'tenant_id', 'updated_at']);
+        expect(Object.keys(app).sort()).toEqual([
+          'client_id',
+          'created_at',
+          'description',
+          'id',
+          'name',
+          'status',
+          'tenant_id',
+          'updated_at',
+        ]);
       }
     });
 
@@ -167,15 +235,27 @@ describe('Applications', () => {
       const all = ids(await t.http.get(applications(listed.id)).set(bearer(listed.token)).expect(200));
       const seen: string[] = [];
       for (const page of [1, 2, 3, 4, 5, 6]) {
-        const response = await t.http.get(applications(listed.id)).query({ page, per_page: 1 }).set(bearer(listed.token)).expect(200);
+        const response = await t.http
+          .get(applications(listed.id))
+          .query({ page, per_page: 1 })
+          .set(bearer(listed.token))
+          .expect(200);
         expectPage(response, { page, per_page: 1, total_items: 6, total_pages: 6 });
         seen.push(...ids(response));
       }
       expect(seen).toEqual(all);
-      const fours = await t.http.get(applications(listed.id)).query({ page: 2, per_page: 4 }).set(bearer(listed.token)).expect(200);
+      const fours = await t.http
+        .get(applications(listed.id))
+        .query({ page: 2, per_page: 4 })
+        .set(bearer(listed.token))
+        .expect(200);
       expectPage(fours, { page: 2, per_page: 4, total_items: 6, total_pages: 2 });
       expect(ids(fours)).toEqual(all.slice(4));
-      const past = await t.http.get(applications(listed.id)).query({ page: 3, per_page: 4 }).set(bearer(listed.token)).expect(200);
+      const past = await t.http
+        .get(applications(listed.id))
+        .query({ page: 3, per_page: 4 })
+        .set(bearer(listed.token))
+        .expect(200);
       expectPage(past, { page: 3, per_page: 4, total_items: 6, total_pages: 2 }, []);
       const hundred = await t.http.get(applications(listed.id)).query({ per_page: 100 }).set(bearer(listed.token)).expect(200);
       expectPage(hundred, { page: 1, per_page: 100, total_items: 6, total_pages: 1 });
@@ -187,13 +267,18 @@ describe('Applications', () => {
       ['page', '0'],
       ['page', '1e3x'],
     ])('answers 422 naming %s=%s', async (name, value) => {
-      const response = await t.http.get(applications(listed.id)).query({ [name]: value }).set(bearer(listed.token)).expect(422);
+      const response = await t.http
+        .get(applications(listed.id))
+        .query({ [name]: value })
+        .set(bearer(listed.token))
+        .expect(422);
       expectValidationError(response.body, ['query', name]);
     });
 
     it('filters with q on the name, case-insensitively, with % and _ literal', async () => {
       const wild = await createTenant(t, 'Wildcards');
-      for (const name of ['Payroll', 'PAYMENTS', 'Wiki', '50% off', '500 off', 'my_app', 'myXapp']) await createApplication(t, wild, name);
+      for (const name of ['Payroll', 'PAYMENTS', 'Wiki', '50% off', '500 off', 'my_app', 'myXapp'])
+        await createApplication(t, wild, name);
       const pay = await t.http.get(applications(wild.id)).query({ q: 'pay' }).set(bearer(wild.token)).expect(200);
       expectPage(pay, { page: 1, per_page: 20, total_items: 2, total_pages: 1 });
       expect(pay.body.data.map((app: { name: string }) => app.name)).toEqual(['PAYMENTS', 'Payroll']);
@@ -238,7 +323,11 @@ describe('Applications', () => {
     ])('answers 422 on update for %s, and changes nothing', async (_, body, loc, type) => {
       const id = await createApplication(t, tenant);
       const before = (await t.http.get(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
-      const response = await t.http.patch(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token)).send(body).expect(422);
+      const response = await t.http
+        .patch(`${applications(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send(body)
+        .expect(422);
       expectValidationError(response.body, loc, type);
       expect((await t.http.get(`${applications(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
     });
@@ -300,7 +389,10 @@ describe('Applications', () => {
       const before = await snapshot(t, 'applications', tenant.id);
       for (const request of requests()) {
         const response = await request.run().set(bearer(readOnly));
-        expect({ name: request.name, status: response.status }).toEqual({ name: request.name, status: request.write ? 403 : 200 });
+        expect({ name: request.name, status: response.status }).toEqual({
+          name: request.name,
+          status: request.write ? 403 : 200,
+        });
         if (request.write) expectDetail(response, /applications:write/);
       }
       expect(await snapshot(t, 'applications', tenant.id)).toEqual(before);
@@ -336,8 +428,19 @@ describe('Applications', () => {
 
     it('answers 404 for a tenant that does not exist, and writes nothing', async () => {
       const ghost = randomUUID();
-      expectDetail(await t.http.get(applications(ghost)).set(bearer(tokenFor(ghost))).expect(404));
-      expectDetail(await t.http.post(applications(ghost)).set(bearer(tokenFor(ghost))).send({ name: 'x' }).expect(404));
+      expectDetail(
+        await t.http
+          .get(applications(ghost))
+          .set(bearer(tokenFor(ghost)))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .post(applications(ghost))
+          .set(bearer(tokenFor(ghost)))
+          .send({ name: 'x' })
+          .expect(404),
+      );
       expect(await countRows(t, 'applications', 'tenant_id = $1', [ghost])).toBe(0);
     });
   });
@@ -358,7 +461,10 @@ describe('Applications', () => {
         [owner.id, group, doomed, kept],
       );
 
-      await t.http.delete(`${applications(owner.id)}/${doomed}`).set(bearer(owner.token)).expect(204);
+      await t.http
+        .delete(`${applications(owner.id)}/${doomed}`)
+        .set(bearer(owner.token))
+        .expect(204);
 
       expect(await countRows(t, 'user_app_assignments', 'tenant_id = $1 AND application_id = $2', [owner.id, doomed])).toBe(0);
       expect(await countRows(t, 'group_app_assignments', 'tenant_id = $1 AND application_id = $2', [owner.id, doomed])).toBe(0);

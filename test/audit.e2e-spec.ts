@@ -74,14 +74,22 @@ describe('Audit trail', () => {
     await t.http.patch(`${base()}/groups/${group}`).set(auth).send({ description: 'x' }).expect(200);
     await t.http.patch(`${base()}/applications/${app}`).set(auth).send({ status: 'inactive' }).expect(200);
     await t.http.post(`${base()}/groups/${group}/applications`).set(auth).send({ application_id: app }).expect(201);
-    await t.http.post(`${base()}/users/${user}/applications/bulk`).set(auth).send({ application_ids: [app, app2] }).expect(201);
+    await t.http
+      .post(`${base()}/users/${user}/applications/bulk`)
+      .set(auth)
+      .send({ application_ids: [app, app2] })
+      .expect(201);
     await t.http.delete(`${base()}/users/${user}/applications/${app2}`).set(auth).expect(204);
     await t.http.delete(`${base()}/groups/${group}/applications/${app}`).set(auth).expect(204);
     await t.http.delete(`${base()}/groups/${group}/members/${user}`).set(auth).expect(204);
     await t.http.delete(`${base()}/groups/${group}`).set(auth).expect(204);
     await t.http.delete(`${base()}/applications/${app}`).set(auth).expect(204);
     await t.http.delete(`${base()}/users/${user}`).set(auth).expect(204);
-    await t.http.patch(`/api/v1/tenants/${tenant.id}`).set(bearer(platformAdminToken())).send({ name: 'Renamed tenant' }).expect(200);
+    await t.http
+      .patch(`/api/v1/tenants/${tenant.id}`)
+      .set(bearer(platformAdminToken()))
+      .send({ name: 'Renamed tenant' })
+      .expect(200);
 
     const listed = await events('?per_page=100');
     expect(listed.data.map((event) => event.action)).toEqual([
@@ -137,11 +145,23 @@ describe('Audit trail', () => {
     const before = await eventCount();
 
     await t.http.post(`${base()}/users/${user}/applications`).set(auth).send({ application_id: app }).expect(409);
-    await t.http.post(`${base()}/users/${user}/applications/bulk`).set(auth).send({ application_ids: [app, randomUUID()] }).expect(404);
-    await t.http.post(`${base()}/users/${user}/applications/bulk`).set(auth).send({ application_ids: [app] }).expect(201);
+    await t.http
+      .post(`${base()}/users/${user}/applications/bulk`)
+      .set(auth)
+      .send({ application_ids: [app, randomUUID()] })
+      .expect(404);
+    await t.http
+      .post(`${base()}/users/${user}/applications/bulk`)
+      .set(auth)
+      .send({ application_ids: [app] })
+      .expect(201);
     await t.http.post(`${base()}/users`).set(auth).send({ email: 'not-an-email', display_name: 'x' }).expect(422);
     await t.http.delete(`${base()}/groups/${randomUUID()}`).set(auth).expect(404);
-    await t.http.post(`${base()}/users`).set(bearer(tokenFor(tenant.id, [Scope.UsersRead]))).send({ email: 'a@b.co', display_name: 'x' }).expect(403);
+    await t.http
+      .post(`${base()}/users`)
+      .set(bearer(tokenFor(tenant.id, [Scope.UsersRead])))
+      .send({ email: 'a@b.co', display_name: 'x' })
+      .expect(403);
     const email = `${randomUUID()}@example.com`;
     await t.http.post(`${base()}/users`).set(auth).send({ email, display_name: 'x' }).expect(201);
     await t.http.post(`${base()}/users`).set(auth).send({ email: email.toUpperCase(), display_name: 'y' }).expect(409);
@@ -152,8 +172,14 @@ describe('Audit trail', () => {
 
   it('needs audit:read and the tenant of the token', async () => {
     const other = await createTenant(t);
-    await t.http.get(`${base()}/audit-events`).set(bearer(tokenFor(tenant.id, [Scope.UsersRead]))).expect(403);
-    await t.http.get(`${base()}/audit-events`).set(bearer(tokenFor(tenant.id, [Scope.AuditRead]))).expect(200);
+    await t.http
+      .get(`${base()}/audit-events`)
+      .set(bearer(tokenFor(tenant.id, [Scope.UsersRead])))
+      .expect(403);
+    await t.http
+      .get(`${base()}/audit-events`)
+      .set(bearer(tokenFor(tenant.id, [Scope.AuditRead])))
+      .expect(200);
     await t.http.get(`${base()}/audit-events`).set(bearer(other.token)).expect(403);
     await t.http.get(`${base()}/audit-events`).expect(401);
   });
@@ -163,9 +189,9 @@ describe('Audit trail', () => {
     await t.http.delete(`/api/v1/tenants/${tenant.id}`).set(bearer(platformAdminToken())).expect(204);
     const kept = await events();
     expect(kept.data[0]).toMatchObject({ action: 'tenant.deleted', actor: 'platform-admin', target_id: tenant.id });
-    await expect(t.dataSource.query(`UPDATE audit_events SET actor = 'mallory' WHERE tenant_id = $1`, [tenant.id])).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      t.dataSource.query(`UPDATE audit_events SET actor = 'mallory' WHERE tenant_id = $1`, [tenant.id]),
+    ).rejects.toThrow(/append-only/);
     await expect(t.dataSource.query('DELETE FROM audit_events WHERE tenant_id = $1', [tenant.id])).rejects.toThrow(/append-only/);
   });
 });

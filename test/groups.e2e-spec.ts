@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
-import { addMember, createApplication, createGroup, createTenant, createUser, expectValidationError, TenantFixture } from './support/fixtures';
+import {
+  addMember,
+  createApplication,
+  createGroup,
+  createTenant,
+  createUser,
+  expectValidationError,
+  TenantFixture,
+} from './support/fixtures';
 import {
   countRows,
   expectDetail,
@@ -50,12 +58,19 @@ describe('Groups', () => {
         created_at: expect.stringMatching(ISO_UTC),
         updated_at: expect.stringMatching(ISO_UTC),
       });
-      const read = await t.http.get(`${groups(tenant.id)}/${response.body.data.id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${groups(tenant.id)}/${response.body.data.id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expectOne(read, response.body.data);
     });
 
     it('defaults the description to null', async () => {
-      const response = await t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name: `g-${randomUUID()}` }).expect(201);
+      const response = await t.http
+        .post(groups(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ name: `g-${randomUUID()}` })
+        .expect(201);
       expect(response.body.data.description).toBeNull();
       const explicit = await t.http
         .post(groups(tenant.id))
@@ -67,43 +82,82 @@ describe('Groups', () => {
 
     it('updates only the fields sent, and clears the description with null', async () => {
       const name = `before-${randomUUID()}`;
-      const created = await t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name, description: 'old' }).expect(201);
+      const created = await t.http
+        .post(groups(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ name, description: 'old' })
+        .expect(201);
       const id = created.body.data.id;
 
       await pause();
-      const described = await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ description: 'new' }).expect(200);
+      const described = await t.http
+        .patch(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ description: 'new' })
+        .expect(200);
       expectOne(described, { ...created.body.data, description: 'new', updated_at: expect.stringMatching(ISO_UTC) });
       expectTouched(described.body.data, created.body.data);
 
       const renamed = `after-${randomUUID()}`;
-      const response = await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ name: renamed }).expect(200);
+      const response = await t.http
+        .patch(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ name: renamed })
+        .expect(200);
       expect(response.body.data).toMatchObject({ id, name: renamed, description: 'new' });
 
-      const cleared = await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ description: null }).expect(200);
+      const cleared = await t.http
+        .patch(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ description: null })
+        .expect(200);
       expect(cleared.body.data).toMatchObject({ id, name: renamed, description: null });
 
-      const read = await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expect(read.body.data).toEqual(cleared.body.data);
     });
 
     it('keeps its own name on an update that repeats it', async () => {
       const name = `same-${randomUUID()}`;
       const id = await createGroup(t, tenant, name);
-      const response = await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ name }).expect(200);
+      const response = await t.http
+        .patch(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ name })
+        .expect(200);
       expect(response.body.data.name).toBe(name);
     });
 
     it('deletes a group with 204 and no body, after which it is gone', async () => {
       const id = await createGroup(t, tenant);
-      const response = await t.http.delete(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(204);
+      const response = await t.http
+        .delete(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(204);
       expect(response.text).toBe('');
-      expectDetail(await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.delete(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
+      expectDetail(
+        await t.http
+          .get(`${groups(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .delete(`${groups(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
     });
 
     it('lets a platform admin act in the tenant', async () => {
       const id = await createGroup(t, tenant);
-      await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(platformAdminToken())).expect(200);
+      await t.http
+        .get(`${groups(tenant.id)}/${id}`)
+        .set(bearer(platformAdminToken()))
+        .expect(200);
     });
   });
 
@@ -117,7 +171,13 @@ describe('Groups', () => {
     it('orders by name with the paginated envelope', async () => {
       const response = await t.http.get(groups(listed.id)).set(bearer(listed.token)).expect(200);
       expectPage(response, { page: 1, per_page: 20, total_items: 5, total_pages: 1 });
-      expect(response.body.data.map((group: { name: string }) => group.name)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo']);
+      expect(response.body.data.map((group: { name: string }) => group.name)).toEqual([
+        'alpha',
+        'bravo',
+        'charlie',
+        'delta',
+        'echo',
+      ]);
       for (const group of response.body.data) {
         expect(Object.keys(group).sort()).toEqual(['created_at', 'description', 'id', 'name', 'tenant_id', 'updated_at']);
       }
@@ -141,13 +201,18 @@ describe('Groups', () => {
       ['page', '0'],
       ['page', 'x'],
     ])('answers 422 naming %s=%s', async (name, value) => {
-      const response = await t.http.get(groups(listed.id)).query({ [name]: value }).set(bearer(listed.token)).expect(422);
+      const response = await t.http
+        .get(groups(listed.id))
+        .query({ [name]: value })
+        .set(bearer(listed.token))
+        .expect(422);
       expectValidationError(response.body, ['query', name]);
     });
 
     it('filters with q on the name, case-insensitively, with % and _ literal', async () => {
       const wild = await createTenant(t, 'Wildcards');
-      for (const name of ['Sales EU', 'sales-us', 'Marketing', '100% club', '1000 club', 'on_call', 'onXcall']) await createGroup(t, wild, name);
+      for (const name of ['Sales EU', 'sales-us', 'Marketing', '100% club', '1000 club', 'on_call', 'onXcall'])
+        await createGroup(t, wild, name);
 
       const sales = await t.http.get(groups(wild.id)).query({ q: 'SALES' }).set(bearer(wild.token)).expect(200);
       expectPage(sales, { page: 1, per_page: 20, total_items: 2, total_pages: 1 });
@@ -188,14 +253,20 @@ describe('Groups', () => {
       const id = await createGroup(t, tenant);
       const before = (await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
       expectDetail(
-        await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ name: taken, description: 'nope' }).expect(409),
+        await t.http
+          .patch(`${groups(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .send({ name: taken, description: 'nope' })
+          .expect(409),
       );
       expect((await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
     });
 
     it('lets exactly one of several concurrent creates with the same name succeed', async () => {
       const name = `race-${randomUUID()}`;
-      const responses = await Promise.all([1, 2, 3, 4].map(() => t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name })));
+      const responses = await Promise.all(
+        [1, 2, 3, 4].map(() => t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name })),
+      );
       expect(responses.map((response) => response.status).sort()).toEqual([201, 409, 409, 409]);
       expect(await countRows(t, 'groups', 'tenant_id = $1 AND name = $2', [tenant.id, name])).toBe(1);
     });
@@ -233,15 +304,27 @@ describe('Groups', () => {
     ])('answers 422 on update for %s, and changes nothing', async (_, body, loc, type) => {
       const id = await createGroup(t, tenant);
       const before = (await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
-      const response = await t.http.patch(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token)).send(body).expect(422);
+      const response = await t.http
+        .patch(`${groups(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send(body)
+        .expect(422);
       expectValidationError(response.body, loc, type);
       expect((await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
     });
 
     it('answers 422 json_invalid for malformed JSON', async () => {
       const id = await createGroup(t, tenant);
-      for (const request of [t.http.post(groups(tenant.id)), t.http.patch(`${groups(tenant.id)}/${id}`), t.http.post(members(tenant.id, id))]) {
-        const response = await request.set(bearer(tenant.token)).set('Content-Type', 'application/json').send('{name: unquoted}').expect(422);
+      for (const request of [
+        t.http.post(groups(tenant.id)),
+        t.http.patch(`${groups(tenant.id)}/${id}`),
+        t.http.post(members(tenant.id, id)),
+      ]) {
+        const response = await request
+          .set(bearer(tenant.token))
+          .set('Content-Type', 'application/json')
+          .send('{name: unquoted}')
+          .expect(422);
         expectValidationError(response.body, ['body'], 'json_invalid');
       }
     });
@@ -304,7 +387,10 @@ describe('Groups', () => {
       const membersBefore = await snapshot(t, 'group_memberships', tenant.id);
       for (const request of requests()) {
         const response = await request.run().set(bearer(readOnly));
-        expect({ name: request.name, status: response.status }).toEqual({ name: request.name, status: request.write ? 403 : 200 });
+        expect({ name: request.name, status: response.status }).toEqual({
+          name: request.name,
+          status: request.write ? 403 : 200,
+        });
         if (request.write) expectDetail(response, /groups:write/);
       }
       expect(await snapshot(t, 'groups', tenant.id)).toEqual(groupsBefore);
@@ -354,8 +440,19 @@ describe('Groups', () => {
 
     it('answers 404 for a tenant that does not exist', async () => {
       const ghost = randomUUID();
-      expectDetail(await t.http.get(groups(ghost)).set(bearer(tokenFor(ghost))).expect(404));
-      expectDetail(await t.http.post(groups(ghost)).set(bearer(tokenFor(ghost))).send({ name: 'x' }).expect(404));
+      expectDetail(
+        await t.http
+          .get(groups(ghost))
+          .set(bearer(tokenFor(ghost)))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .post(groups(ghost))
+          .set(bearer(tokenFor(ghost)))
+          .send({ name: 'x' })
+          .expect(404),
+      );
       expect(await countRows(t, 'groups', 'tenant_id = $1', [ghost])).toBe(0);
     });
   });
@@ -369,7 +466,11 @@ describe('Groups', () => {
       const empty = await t.http.get(members(tenant.id, groupId)).set(bearer(tenant.token)).expect(200);
       expectPage(empty, { page: 1, per_page: 20, total_items: 0, total_pages: 0 }, []);
 
-      const added = await t.http.post(members(tenant.id, groupId)).set(bearer(tenant.token)).send({ user_id: userId }).expect(201);
+      const added = await t.http
+        .post(members(tenant.id, groupId))
+        .set(bearer(tenant.token))
+        .send({ user_id: userId })
+        .expect(201);
       const member = {
         user_id: userId,
         group_id: groupId,
@@ -407,18 +508,30 @@ describe('Groups', () => {
       expect(ids(all, 'user_id')).toEqual(sorted.map((email) => userIds[email]));
       for (const row of all.body.data) expect(row.group_id).toBe(groupId);
 
-      const second = await t.http.get(members(owner.id, groupId)).query({ page: 2, per_page: 2 }).set(bearer(owner.token)).expect(200);
+      const second = await t.http
+        .get(members(owner.id, groupId))
+        .query({ page: 2, per_page: 2 })
+        .set(bearer(owner.token))
+        .expect(200);
       expectPage(second, { page: 2, per_page: 2, total_items: 5, total_pages: 3 });
       expect(second.body.data.map((row: { email: string }) => row.email)).toEqual(sorted.slice(2, 4));
 
-      const past = await t.http.get(members(owner.id, groupId)).query({ page: 9, per_page: 2 }).set(bearer(owner.token)).expect(200);
+      const past = await t.http
+        .get(members(owner.id, groupId))
+        .query({ page: 9, per_page: 2 })
+        .set(bearer(owner.token))
+        .expect(200);
       expectPage(past, { page: 9, per_page: 2, total_items: 5, total_pages: 3 }, []);
 
       const tooMany = await t.http.get(members(owner.id, groupId)).query({ per_page: 101 }).set(bearer(owner.token)).expect(422);
       expectValidationError(tooMany.body, ['query', 'per_page']);
       const pageZero = await t.http.get(members(owner.id, groupId)).query({ page: 0 }).set(bearer(owner.token)).expect(422);
       expectValidationError(pageZero.body, ['query', 'page']);
-      const huge = await t.http.get(members(owner.id, groupId)).query({ page: '1' + '0'.repeat(25) }).set(bearer(owner.token)).expect(422);
+      const huge = await t.http
+        .get(members(owner.id, groupId))
+        .query({ page: '1' + '0'.repeat(25) })
+        .set(bearer(owner.token))
+        .expect(422);
       expectValidationError(huge.body, ['query', 'page'], 'less_than_equal');
     });
 
@@ -433,7 +546,9 @@ describe('Groups', () => {
         .send({ email, display_name: 'Renamed', status: 'suspended' })
         .expect(200);
       const listed = await t.http.get(members(tenant.id, groupId)).set(bearer(tenant.token)).expect(200);
-      expect(listed.body.data).toEqual([expect.objectContaining({ user_id: userId, email, display_name: 'Renamed', status: 'suspended' })]);
+      expect(listed.body.data).toEqual([
+        expect.objectContaining({ user_id: userId, email, display_name: 'Renamed', status: 'suspended' }),
+      ]);
     });
 
     it('answers 409 when the user is already a member, and keeps one membership', async () => {
@@ -441,7 +556,11 @@ describe('Groups', () => {
       const userId = await createUser(t, tenant);
       await addMember(t, tenant, groupId, userId);
       const before = await snapshot(t, 'group_memberships', tenant.id);
-      const response = await t.http.post(members(tenant.id, groupId)).set(bearer(tenant.token)).send({ user_id: userId }).expect(409);
+      const response = await t.http
+        .post(members(tenant.id, groupId))
+        .set(bearer(tenant.token))
+        .send({ user_id: userId })
+        .expect(409);
       expectDetail(response);
       expect(await snapshot(t, 'group_memberships', tenant.id)).toEqual(before);
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND group_id = $2', [tenant.id, groupId])).toBe(1);
@@ -470,7 +589,11 @@ describe('Groups', () => {
       const groupId = await createGroup(t, tenant);
       const foreignUser = await createUser(t, other);
       for (const userId of [foreignUser, UNKNOWN_ID]) {
-        const response = await t.http.post(members(tenant.id, groupId)).set(bearer(tenant.token)).send({ user_id: userId }).expect(404);
+        const response = await t.http
+          .post(members(tenant.id, groupId))
+          .set(bearer(tenant.token))
+          .send({ user_id: userId })
+          .expect(404);
         expectDetail(response);
       }
       expect(await countRows(t, 'group_memberships', 'group_id = $1', [groupId])).toBe(0);
@@ -485,7 +608,11 @@ describe('Groups', () => {
       ['an extra field', { user_id: UNKNOWN_ID, role: 'owner' }, ['body', 'role'], 'extra_forbidden'],
     ])('answers 422 on add for %s', async (_, body, loc, type) => {
       const groupId = await createGroup(t, tenant);
-      const response = await t.http.post(members(tenant.id, groupId)).set(bearer(tenant.token)).send(body as object).expect(422);
+      const response = await t.http
+        .post(members(tenant.id, groupId))
+        .set(bearer(tenant.token))
+        .send(body as object)
+        .expect(422);
       expectValidationError(response.body, loc, type);
       expect(await countRows(t, 'group_memberships', 'group_id = $1', [groupId])).toBe(0);
     });
@@ -503,14 +630,22 @@ describe('Groups', () => {
       await addMember(t, tenant, groupId, leaving);
       await addMember(t, tenant, groupId, staying);
 
-      const response = await t.http.delete(`${members(tenant.id, groupId)}/${leaving}`).set(bearer(tenant.token)).expect(204);
+      const response = await t.http
+        .delete(`${members(tenant.id, groupId)}/${leaving}`)
+        .set(bearer(tenant.token))
+        .expect(204);
       expect(response.text).toBe('');
 
       const listed = await t.http.get(members(tenant.id, groupId)).set(bearer(tenant.token)).expect(200);
       expect(ids(listed, 'user_id')).toEqual([staying]);
       await t.http.get(`/api/v1/tenants/${tenant.id}/users/${leaving}`).set(bearer(tenant.token)).expect(200);
 
-      expectDetail(await t.http.delete(`${members(tenant.id, groupId)}/${leaving}`).set(bearer(tenant.token)).expect(404));
+      expectDetail(
+        await t.http
+          .delete(`${members(tenant.id, groupId)}/${leaving}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
       // Added again after removal: a fresh membership.
       await addMember(t, tenant, groupId, leaving);
     });
@@ -521,15 +656,33 @@ describe('Groups', () => {
       const foreignGroup = await createGroup(t, other);
       const foreignUser = await createUser(t, other);
       await addMember(t, other, foreignGroup, foreignUser);
-      expectDetail(await t.http.delete(`${members(tenant.id, groupId)}/${notMember}`).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.delete(`${members(tenant.id, groupId)}/${foreignUser}`).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.delete(`${members(tenant.id, foreignGroup)}/${foreignUser}`).set(bearer(tenant.token)).expect(404));
+      expectDetail(
+        await t.http
+          .delete(`${members(tenant.id, groupId)}/${notMember}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .delete(`${members(tenant.id, groupId)}/${foreignUser}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .delete(`${members(tenant.id, foreignGroup)}/${foreignUser}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND group_id = $2', [other.id, foreignGroup])).toBe(1);
     });
 
     it('answers 422 naming user_id for a malformed user id in the path', async () => {
       const groupId = await createGroup(t, tenant);
-      const response = await t.http.delete(`${members(tenant.id, groupId)}/bob`).set(bearer(tenant.token)).expect(422);
+      const response = await t.http
+        .delete(`${members(tenant.id, groupId)}/bob`)
+        .set(bearer(tenant.token))
+        .expect(422);
       expectValidationError(response.body, ['path', 'user_id'], 'uuid_parsing');
     });
   });
@@ -550,7 +703,10 @@ describe('Groups', () => {
         [owner.id, doomed, kept, app],
       );
 
-      await t.http.delete(`${groups(owner.id)}/${doomed}`).set(bearer(owner.token)).expect(204);
+      await t.http
+        .delete(`${groups(owner.id)}/${doomed}`)
+        .set(bearer(owner.token))
+        .expect(204);
 
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND group_id = $2', [owner.id, doomed])).toBe(0);
       expect(await countRows(t, 'group_app_assignments', 'tenant_id = $1 AND group_id = $2', [owner.id, doomed])).toBe(0);

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment';
-import { addMember, createApplication, createGroup, createTenant, createUser, expectValidationError, TenantFixture } from './support/fixtures';
+import {
+  addMember,
+  createApplication,
+  createGroup,
+  createTenant,
+  createUser,
+  expectValidationError,
+  TenantFixture,
+} from './support/fixtures';
 import { countRows, expectDetail, expectUnauthenticated, ids, ISO_UTC, UUID } from './support/assertions';
 import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 
@@ -59,12 +67,24 @@ describe('HTTP conventions', () => {
     it('is echoed on errors and on 204 responses too', async () => {
       const unauthenticated = await t.http.get(users(tenant.id)).set('X-Request-ID', 'err-401').expect(401);
       expect(unauthenticated.headers['x-request-id']).toBe('err-401');
-      const notFound = await t.http.get(`${users(tenant.id)}/${randomUUID()}`).set(bearer(tenant.token)).set('X-Request-ID', 'err-404').expect(404);
+      const notFound = await t.http
+        .get(`${users(tenant.id)}/${randomUUID()}`)
+        .set(bearer(tenant.token))
+        .set('X-Request-ID', 'err-404')
+        .expect(404);
       expect(notFound.headers['x-request-id']).toBe('err-404');
-      const invalid = await t.http.get(`${users(tenant.id)}/nope`).set(bearer(tenant.token)).set('X-Request-ID', 'err-422').expect(422);
+      const invalid = await t.http
+        .get(`${users(tenant.id)}/nope`)
+        .set(bearer(tenant.token))
+        .set('X-Request-ID', 'err-422')
+        .expect(422);
       expect(invalid.headers['x-request-id']).toBe('err-422');
       const userId = await createUser(t, tenant);
-      const deleted = await t.http.delete(`${users(tenant.id)}/${userId}`).set(bearer(tenant.token)).set('X-Request-ID', 'ok-204').expect(204);
+      const deleted = await t.http
+        .delete(`${users(tenant.id)}/${userId}`)
+        .set(bearer(tenant.token))
+        .set('X-Request-ID', 'ok-204')
+        .expect(204);
       expect(deleted.headers['x-request-id']).toBe('ok-204');
       const replaced = await t.http.get(users(tenant.id)).set('X-Request-ID', 'bad id').expect(401);
       expect(replaced.headers['x-request-id']).toMatch(UUID);
@@ -94,7 +114,10 @@ describe('HTTP conventions', () => {
     const validClaims = () => ({ sub: 'someone', tenant_id: tenant.id, scope: 'users:read' });
 
     it('accepts a well-formed token', async () => {
-      await t.http.get(users(tenant.id)).set(bearer(sign(validClaims(), undefined, { expiresIn: 60 }))).expect(200);
+      await t.http
+        .get(users(tenant.id))
+        .set(bearer(sign(validClaims(), undefined, { expiresIn: 60 })))
+        .expect(200);
     });
 
     it('accepts scopes as an scp array', async () => {
@@ -109,7 +132,10 @@ describe('HTTP conventions', () => {
     });
 
     it.each<[string, () => string]>([
-      ['a token signed with another secret', () => sign(validClaims(), 'another-secret-that-is-long-enough-0123456789', { expiresIn: 60 })],
+      [
+        'a token signed with another secret',
+        () => sign(validClaims(), 'another-secret-that-is-long-enough-0123456789', { expiresIn: 60 }),
+      ],
       ['an expired token', () => sign(validClaims(), undefined, { expiresIn: -3600 })],
       ['a token without exp', () => sign(validClaims())],
       ['a token without tenant_id', () => sign({ sub: 'someone', scope: 'users:read' }, undefined, { expiresIn: 60 })],
@@ -127,7 +153,9 @@ describe('HTTP conventions', () => {
     });
 
     it('answers 401 for another authorization scheme', async () => {
-      expectUnauthenticated(await t.http.get(users(tenant.id)).set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`));
+      expectUnauthenticated(
+        await t.http.get(users(tenant.id)).set('Authorization', `Basic ${Buffer.from('a:b').toString('base64')}`),
+      );
       expectUnauthenticated(await t.http.get(users(tenant.id)).set('Authorization', 'Bearer'));
     });
 
@@ -161,7 +189,12 @@ describe('HTTP conventions', () => {
     });
 
     it('answers 403 for a token with no scopes at all', async () => {
-      expectDetail(await t.http.get(users(tenant.id)).set(bearer(tokenFor(tenant.id, []))).expect(403));
+      expectDetail(
+        await t.http
+          .get(users(tenant.id))
+          .set(bearer(tokenFor(tenant.id, [])))
+          .expect(403),
+      );
     });
   });
 
@@ -186,7 +219,11 @@ describe('HTTP conventions', () => {
 
     it('answers 422 for a JSON body that is not an object', async () => {
       for (const body of ['"a string"', '42', 'null', '[]']) {
-        const response = await t.http.post(users(tenant.id)).set(bearer(tenant.token)).set('Content-Type', 'application/json').send(body);
+        const response = await t.http
+          .post(users(tenant.id))
+          .set(bearer(tenant.token))
+          .set('Content-Type', 'application/json')
+          .send(body);
         expect({ body, status: response.status }).toEqual({ body, status: 422 });
         expectValidationError(response.body, ['body']);
       }
@@ -226,7 +263,11 @@ describe('HTTP conventions', () => {
     });
 
     it('lists every problem of a body, each naming its field', async () => {
-      const response = await t.http.post(users(tenant.id)).set(bearer(tenant.token)).send({ email: 5, status: 'gone', extra: true }).expect(422);
+      const response = await t.http
+        .post(users(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ email: 5, status: 'gone', extra: true })
+        .expect(422);
       expectValidationError(response.body, ['body', 'email'], 'string_type');
       expectValidationError(response.body, ['body', 'display_name'], 'missing');
       expectValidationError(response.body, ['body', 'status'], 'enum');
@@ -235,7 +276,11 @@ describe('HTTP conventions', () => {
     });
 
     it('answers 422, not 500, when PATCH sends null for a required field of a tenant', async () => {
-      const response = await t.http.patch(`/api/v1/tenants/${tenant.id}`).set(bearer(platformAdminToken())).send({ name: null }).expect(422);
+      const response = await t.http
+        .patch(`/api/v1/tenants/${tenant.id}`)
+        .set(bearer(platformAdminToken()))
+        .send({ name: null })
+        .expect(422);
       expectValidationError(response.body, ['body', 'name'], 'none_forbidden');
       const read = await t.http.get(`/api/v1/tenants/${tenant.id}`).set(bearer(tenant.token)).expect(200);
       expect(read.body.data.name).toBe('Conventions');
@@ -244,14 +289,23 @@ describe('HTTP conventions', () => {
 
   describe('query parameters and path lengths', () => {
     it('ignores unknown query parameters (gateway cache busters) but still validates known ones', async () => {
-      const ok = await t.http.get(`${users(tenant.id)}?_=1700000000&trace=abc&per_page=1`).set(bearer(tenant.token)).expect(200);
+      const ok = await t.http
+        .get(`${users(tenant.id)}?_=1700000000&trace=abc&per_page=1`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expect(ok.body.pagination.per_page).toBe(1);
-      const bad = await t.http.get(`${users(tenant.id)}?_=1&per_page=0`).set(bearer(tenant.token)).expect(422);
+      const bad = await t.http
+        .get(`${users(tenant.id)}?_=1&per_page=0`)
+        .set(bearer(tenant.token))
+        .expect(422);
       expectValidationError(bad.body, ['query', 'per_page'], 'greater_than_equal');
     });
 
     it('answers 422 in the validation shape for an over-long path id', async () => {
-      const response = await t.http.get(`${users(tenant.id)}/${'a'.repeat(300)}`).set(bearer(tenant.token)).expect(422);
+      const response = await t.http
+        .get(`${users(tenant.id)}/${'a'.repeat(300)}`)
+        .set(bearer(tenant.token))
+        .expect(422);
       expect(response.body).toEqual({ detail: [{ loc: ['path'], msg: expect.any(String), type: 'string_too_long' }] });
     });
   });
@@ -279,7 +333,9 @@ describe('HTTP conventions', () => {
       ]) {
         expect(document.paths[path]).toBeDefined();
       }
-      expect(document.paths['/api/v1/tenants/{tenant_id}/users'].get.operationId).toBe('list_users_api_v1_tenants__tenant_id__users_get');
+      expect(document.paths['/api/v1/tenants/{tenant_id}/users'].get.operationId).toBe(
+        'list_users_api_v1_tenants__tenant_id__users_get',
+      );
       expect(document.paths['/api/v1/tenants/{tenant_id}/groups/{group_id}/members/{user_id}'].delete.operationId).toBe(
         'remove_group_member_api_v1_tenants__tenant_id__groups__group_id__members__user_id__delete',
       );

@@ -15,7 +15,11 @@ describe('Tenants', () => {
 
   it('lets a platform admin create, read, update and delete a tenant', async () => {
     const slug = `acme-${randomUUID().slice(0, 8)}`;
-    const created = await t.http.post('/api/v1/tenants').set(bearer(platformAdminToken())).send({ name: 'Acme', slug }).expect(201);
+    const created = await t.http
+      .post('/api/v1/tenants')
+      .set(bearer(platformAdminToken()))
+      .send({ name: 'Acme', slug })
+      .expect(201);
     expect(created.body.data).toEqual({
       id: expect.any(String),
       name: 'Acme',
@@ -27,7 +31,10 @@ describe('Tenants', () => {
     expect(created.body.meta).toEqual({ request_id: expect.any(String), timestamp: expect.any(String) });
     const id = created.body.data.id;
 
-    const read = await t.http.get(`/api/v1/tenants/${id}`).set(bearer(tokenFor(id))).expect(200);
+    const read = await t.http
+      .get(`/api/v1/tenants/${id}`)
+      .set(bearer(tokenFor(id)))
+      .expect(200);
     expect(read.body.data.slug).toBe(slug);
 
     const updated = await t.http
@@ -52,9 +59,17 @@ describe('Tenants', () => {
   it('answers 409 for a duplicate slug and 422 for a bad one', async () => {
     const slug = `dup-${randomUUID().slice(0, 8)}`;
     await t.http.post('/api/v1/tenants').set(bearer(platformAdminToken())).send({ name: 'A', slug }).expect(201);
-    const duplicate = await t.http.post('/api/v1/tenants').set(bearer(platformAdminToken())).send({ name: 'B', slug }).expect(409);
+    const duplicate = await t.http
+      .post('/api/v1/tenants')
+      .set(bearer(platformAdminToken()))
+      .send({ name: 'B', slug })
+      .expect(409);
     expect(duplicate.body).toEqual({ detail: expect.any(String) });
-    const bad = await t.http.post('/api/v1/tenants').set(bearer(platformAdminToken())).send({ name: 'C', slug: 'Not A Slug' }).expect(422);
+    const bad = await t.http
+      .post('/api/v1/tenants')
+      .set(bearer(platformAdminToken()))
+      .send({ name: 'C', slug: 'Not A Slug' })
+      .expect(422);
     expectValidationError(bad.body, ['body', 'slug']);
   });
 

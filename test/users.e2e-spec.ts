@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
-import { addMember, createApplication, createGroup, createTenant, createUser, expectValidationError, TenantFixture } from './support/fixtures';
+import {
+  addMember,
+  createApplication,
+  createGroup,
+  createTenant,
+  createUser,
+  expectValidationError,
+  TenantFixture,
+} from './support/fixtures';
 import {
   countRows,
   expectDetail,
@@ -36,7 +44,11 @@ describe('Users', () => {
   describe('create, read, update, delete', () => {
     it('creates a user and answers 201 with the user in the envelope', async () => {
       const email = `Ada.${randomUUID()}@Example.com`;
-      const response = await t.http.post(users(tenant.id)).set(bearer(tenant.token)).send({ email, display_name: 'Ada Lovelace' }).expect(201);
+      const response = await t.http
+        .post(users(tenant.id))
+        .set(bearer(tenant.token))
+        .send({ email, display_name: 'Ada Lovelace' })
+        .expect(201);
       expectOne(response, {
         id: expect.stringMatching(UUID),
         tenant_id: tenant.id,
@@ -47,7 +59,10 @@ describe('Users', () => {
         updated_at: expect.stringMatching(ISO_UTC),
       });
 
-      const read = await t.http.get(`${users(tenant.id)}/${response.body.data.id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${users(tenant.id)}/${response.body.data.id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expectOne(read, response.body.data);
     });
 
@@ -62,10 +77,19 @@ describe('Users', () => {
 
     it('updates only the fields sent', async () => {
       const id = await createUser(t, tenant, `${randomUUID()}@example.com`, 'Before');
-      const before = (await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(200)).body.data;
+      const before = (
+        await t.http
+          .get(`${users(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(200)
+      ).body.data;
 
       await pause();
-      const renamed = await t.http.patch(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ display_name: 'After' }).expect(200);
+      const renamed = await t.http
+        .patch(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ display_name: 'After' })
+        .expect(200);
       expectOne(renamed, { ...before, display_name: 'After', updated_at: expect.stringMatching(ISO_UTC) });
       expectTouched(renamed.body.data, before);
 
@@ -75,26 +99,62 @@ describe('Users', () => {
         .set(bearer(tenant.token))
         .send({ email: newEmail, status: 'suspended' })
         .expect(200);
-      expect(both.body.data).toMatchObject({ id, email: newEmail, display_name: 'After', status: 'suspended', created_at: before.created_at });
+      expect(both.body.data).toMatchObject({
+        id,
+        email: newEmail,
+        display_name: 'After',
+        status: 'suspended',
+        created_at: before.created_at,
+      });
 
-      const read = await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(200);
+      const read = await t.http
+        .get(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(200);
       expect(read.body.data).toEqual(both.body.data);
     });
 
     it('treats an empty PATCH as a no-op', async () => {
       const id = await createUser(t, tenant);
-      const before = (await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(200)).body.data;
-      const response = await t.http.patch(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).send({}).expect(200);
-      expect(response.body.data).toMatchObject({ id, email: before.email, display_name: before.display_name, status: before.status });
+      const before = (
+        await t.http
+          .get(`${users(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(200)
+      ).body.data;
+      const response = await t.http
+        .patch(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({})
+        .expect(200);
+      expect(response.body.data).toMatchObject({
+        id,
+        email: before.email,
+        display_name: before.display_name,
+        status: before.status,
+      });
     });
 
     it('deletes a user with 204 and no body, after which it is gone', async () => {
       const id = await createUser(t, tenant);
-      const response = await t.http.delete(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(204);
+      const response = await t.http
+        .delete(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .expect(204);
       expect(response.text).toBe('');
       expect(response.headers['content-type']).toBeUndefined();
-      expectDetail(await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.delete(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).expect(404));
+      expectDetail(
+        await t.http
+          .get(`${users(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
+      expectDetail(
+        await t.http
+          .delete(`${users(tenant.id)}/${id}`)
+          .set(bearer(tenant.token))
+          .expect(404),
+      );
       expect(await countRows(t, 'users', 'tenant_id = $1 AND id = $2', [tenant.id, id])).toBe(0);
     });
 
@@ -105,7 +165,10 @@ describe('Users', () => {
         .send({ email: `${randomUUID()}@example.com`, display_name: 'By Admin' })
         .expect(201);
       expect(response.body.data.tenant_id).toBe(tenant.id);
-      await t.http.get(`${users(tenant.id)}/${response.body.data.id}`).set(bearer(platformAdminToken())).expect(200);
+      await t.http
+        .get(`${users(tenant.id)}/${response.body.data.id}`)
+        .set(bearer(platformAdminToken()))
+        .expect(200);
     });
   });
 
@@ -123,7 +186,15 @@ describe('Users', () => {
       expectPage(response, { page: 1, per_page: 20, total_items: 5, total_pages: 1 });
       expect(response.body.data.map((user: { email: string }) => user.email)).toEqual([...emails].sort());
       for (const user of response.body.data) {
-        expect(Object.keys(user).sort()).toEqual(['created_at', 'display_name', 'email', 'id', 'status', 'tenant_id', 'updated_at']);
+        expect(Object.keys(user).sort()).toEqual([
+          'created_at',
+          'display_name',
+          'email',
+          'id',
+          'status',
+          'tenant_id',
+          'updated_at',
+        ]);
         expect(user.tenant_id).toBe(listed.id);
       }
     });
@@ -172,7 +243,11 @@ describe('Users', () => {
       ['page', 'first', 'int_parsing'],
       ['page', '100000000000000000000000', 'less_than_equal'],
     ])('answers 422 naming %s=%s', async (name, value, type) => {
-      const response = await t.http.get(users(listed.id)).query({ [name]: value }).set(bearer(listed.token)).expect(422);
+      const response = await t.http
+        .get(users(listed.id))
+        .query({ [name]: value })
+        .set(bearer(listed.token))
+        .expect(422);
       expectValidationError(response.body, ['query', name], type);
     });
 
@@ -184,7 +259,11 @@ describe('Users', () => {
       const byName = await t.http.get(users(listed.id)).query({ q: 'name of d' }).set(bearer(listed.token)).expect(200);
       expect(byName.body.data.map((user: { email: string }) => user.email)).toEqual(['dave@example.com']);
 
-      const shared = await t.http.get(users(listed.id)).query({ q: 'example.com', per_page: 2 }).set(bearer(listed.token)).expect(200);
+      const shared = await t.http
+        .get(users(listed.id))
+        .query({ q: 'example.com', per_page: 2 })
+        .set(bearer(listed.token))
+        .expect(200);
       expectPage(shared, { page: 1, per_page: 2, total_items: 5, total_pages: 3 });
 
       const none = await t.http.get(users(listed.id)).query({ q: 'zzz-nobody' }).set(bearer(listed.token)).expect(200);
@@ -213,7 +292,11 @@ describe('Users', () => {
     });
 
     it('answers 422 for a q longer than 200 characters', async () => {
-      const response = await t.http.get(users(listed.id)).query({ q: 'x'.repeat(201) }).set(bearer(listed.token)).expect(422);
+      const response = await t.http
+        .get(users(listed.id))
+        .query({ q: 'x'.repeat(201) })
+        .set(bearer(listed.token))
+        .expect(422);
       expectValidationError(response.body, ['query', 'q'], 'string_too_long');
     });
 
@@ -229,7 +312,12 @@ describe('Users', () => {
 
     it('answers 404 for a tenant that does not exist', async () => {
       const ghost = randomUUID();
-      expectDetail(await t.http.get(users(ghost)).set(bearer(tokenFor(ghost))).expect(404));
+      expectDetail(
+        await t.http
+          .get(users(ghost))
+          .set(bearer(tokenFor(ghost)))
+          .expect(404),
+      );
     });
   });
 
@@ -254,7 +342,10 @@ describe('Users', () => {
           t.http
             .post(users(tenant.id))
             .set(bearer(tenant.token))
-            .send({ email: index % 2 ? `${local}@example.com` : `${local.toUpperCase()}@EXAMPLE.com`, display_name: `racer ${suffix}` }),
+            .send({
+              email: index % 2 ? `${local}@example.com` : `${local.toUpperCase()}@EXAMPLE.com`,
+              display_name: `racer ${suffix}`,
+            }),
         ),
       );
       expect(responses.map((response) => response.status).sort()).toEqual([201, 409, 409, 409, 409]);
@@ -265,7 +356,11 @@ describe('Users', () => {
     it('allows the same email in another tenant', async () => {
       const email = `${randomUUID()}@example.com`;
       await createUser(t, tenant, email);
-      const response = await t.http.post(users(other.id)).set(bearer(other.token)).send({ email, display_name: 'Elsewhere' }).expect(201);
+      const response = await t.http
+        .post(users(other.id))
+        .set(bearer(other.token))
+        .send({ email, display_name: 'Elsewhere' })
+        .expect(201);
       expect(response.body.data).toMatchObject({ email, tenant_id: other.id });
     });
 
@@ -287,7 +382,11 @@ describe('Users', () => {
     it('lets a user change the case of their own email', async () => {
       const email = `case-${randomUUID()}@example.com`;
       const id = await createUser(t, tenant, email);
-      const response = await t.http.patch(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).send({ email: email.toUpperCase() }).expect(200);
+      const response = await t.http
+        .patch(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send({ email: email.toUpperCase() })
+        .expect(200);
       expect(response.body.data.email).toBe(email.toUpperCase());
     });
   });
@@ -299,10 +398,20 @@ describe('Users', () => {
       ['missing email', { display_name: 'x' }, ['body', 'email'], 'missing'],
       ['missing display_name', { email: 'x@example.com' }, ['body', 'display_name'], 'missing'],
       ['email of the wrong type', { email: 42, display_name: 'x' }, ['body', 'email'], 'string_type'],
-      ['display_name of the wrong type', { email: 'x@example.com', display_name: ['x'] }, ['body', 'display_name'], 'string_type'],
+      [
+        'display_name of the wrong type',
+        { email: 'x@example.com', display_name: ['x'] },
+        ['body', 'display_name'],
+        'string_type',
+      ],
       ['an invalid email', { email: 'not-an-email', display_name: 'x' }, ['body', 'email'], 'value_error'],
       ['an empty display_name', { email: 'x@example.com', display_name: '' }, ['body', 'display_name'], 'string_too_short'],
-      ['a display_name too long', { email: 'x@example.com', display_name: 'x'.repeat(201) }, ['body', 'display_name'], 'string_too_long'],
+      [
+        'a display_name too long',
+        { email: 'x@example.com', display_name: 'x'.repeat(201) },
+        ['body', 'display_name'],
+        'string_too_long',
+      ],
       ['an unknown status', { email: 'x@example.com', display_name: 'x', status: 'deleted' }, ['body', 'status'], 'enum'],
       ['an extra field', { email: 'x@example.com', display_name: 'x', role: 'admin' }, ['body', 'role'], 'extra_forbidden'],
       ['a client-chosen id', { email: 'x@example.com', display_name: 'x', id: randomUUID() }, ['body', 'id'], 'extra_forbidden'],
@@ -340,7 +449,11 @@ describe('Users', () => {
     ])('answers 422 on update for %s, and changes nothing', async (_, body, loc, type) => {
       const id = await createUser(t, tenant);
       const before = (await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
-      const response = await t.http.patch(`${users(tenant.id)}/${id}`).set(bearer(tenant.token)).send(body).expect(422);
+      const response = await t.http
+        .patch(`${users(tenant.id)}/${id}`)
+        .set(bearer(tenant.token))
+        .send(body)
+        .expect(422);
       expectValidationError(response.body, loc, type);
       expect((await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
     });
@@ -372,7 +485,10 @@ describe('Users', () => {
 
     const requests = () => [
       { name: 'list', run: () => t.http.get(users(tenant.id)) },
-      { name: 'create', run: () => t.http.post(users(tenant.id)).send({ email: `${randomUUID()}@example.com`, display_name: 'x' }) },
+      {
+        name: 'create',
+        run: () => t.http.post(users(tenant.id)).send({ email: `${randomUUID()}@example.com`, display_name: 'x' }),
+      },
       { name: 'get', run: () => t.http.get(`${users(tenant.id)}/${id}`) },
       { name: 'update', run: () => t.http.patch(`${users(tenant.id)}/${id}`).send({ display_name: 'Hijacked' }) },
       { name: 'delete', run: () => t.http.delete(`${users(tenant.id)}/${id}`) },
@@ -404,7 +520,10 @@ describe('Users', () => {
       const readOnly = tokenFor(tenant.id, ['users:read']);
       const before = await snapshot(t, 'users', tenant.id);
       await t.http.get(users(tenant.id)).set(bearer(readOnly)).expect(200);
-      await t.http.get(`${users(tenant.id)}/${id}`).set(bearer(readOnly)).expect(200);
+      await t.http
+        .get(`${users(tenant.id)}/${id}`)
+        .set(bearer(readOnly))
+        .expect(200);
       for (const request of requests().filter(({ name }) => ['create', 'update', 'delete'].includes(name))) {
         const response = await request.run().set(bearer(readOnly));
         expect(response.status).toBe(403);
@@ -432,7 +551,10 @@ describe('Users', () => {
       expectDetail(await t.http.patch(path).set(bearer(tenant.token)).send({ display_name: 'Hijacked' }).expect(404));
       expectDetail(await t.http.delete(path).set(bearer(tenant.token)).expect(404));
       expect(await snapshot(t, 'users', other.id)).toEqual(before);
-      const read = await t.http.get(`${users(other.id)}/${foreign}`).set(bearer(other.token)).expect(200);
+      const read = await t.http
+        .get(`${users(other.id)}/${foreign}`)
+        .set(bearer(other.token))
+        .expect(200);
       expect(read.body.data.display_name).toBe('Foreign');
     });
 
@@ -471,17 +593,26 @@ describe('Users', () => {
         [owner.id, leaving, staying, app],
       );
 
-      await t.http.delete(`${users(owner.id)}/${leaving}`).set(bearer(owner.token)).expect(204);
+      await t.http
+        .delete(`${users(owner.id)}/${leaving}`)
+        .set(bearer(owner.token))
+        .expect(204);
 
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND user_id = $2', [owner.id, leaving])).toBe(0);
       expect(await countRows(t, 'user_app_assignments', 'tenant_id = $1 AND user_id = $2', [owner.id, leaving])).toBe(0);
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND user_id = $2', [owner.id, staying])).toBe(1);
       expect(await countRows(t, 'user_app_assignments', 'tenant_id = $1 AND user_id = $2', [owner.id, staying])).toBe(1);
 
-      const members = await t.http.get(`/api/v1/tenants/${owner.id}/groups/${groupA}/members`).set(bearer(owner.token)).expect(200);
+      const members = await t.http
+        .get(`/api/v1/tenants/${owner.id}/groups/${groupA}/members`)
+        .set(bearer(owner.token))
+        .expect(200);
       expect(ids(members, 'user_id')).toEqual([staying]);
       expect(members.body.pagination.total_items).toBe(1);
-      const emptied = await t.http.get(`/api/v1/tenants/${owner.id}/groups/${groupB}/members`).set(bearer(owner.token)).expect(200);
+      const emptied = await t.http
+        .get(`/api/v1/tenants/${owner.id}/groups/${groupB}/members`)
+        .set(bearer(owner.token))
+        .expect(200);
       expectPage(emptied, { page: 1, per_page: 20, total_items: 0, total_pages: 0 }, []);
       await t.http.get(`/api/v1/tenants/${owner.id}/groups/${groupB}`).set(bearer(owner.token)).expect(200);
     });

@@ -8,8 +8,15 @@ import {
 } from './environment';
 
 const STRONG_SECRET = 'a-production-secret-of-more-than-32-characters';
-const PUBLIC_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const PRODUCTION = { NODE_ENV: 'production', JWT_SECRET: STRONG_SECRET, JWT_ISSUER: 'https://issuer.example.com', JWT_AUDIENCE: 'iam-api' };
+const PUBLIC_KEY = generateKeyPairSync('rsa', { modulusLength: 2048 })
+  .publicKey.export({ type: 'spki', format: 'pem' })
+  .toString();
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  JWT_SECRET: STRONG_SECRET,
+  JWT_ISSUER: 'https://issuer.example.com',
+  JWT_AUDIENCE: 'iam-api',
+};
 
 /** The message of the EnvironmentError the input raises (fails the test if it raises nothing). */
 function problemsOf(raw: Record<string, unknown>): string {
@@ -90,7 +97,9 @@ describe('validateEnvironment', () => {
 
     it('defaults to RS256 with a public key or a JWKS URL', () => {
       expect(resolveAlgorithms(validateEnvironment({ JWT_PUBLIC_KEY: PUBLIC_KEY }))).toEqual(['RS256']);
-      expect(resolveAlgorithms(validateEnvironment({ JWT_JWKS_URI: 'https://issuer.example.com/.well-known/jwks.json' }))).toEqual(['RS256']);
+      expect(
+        resolveAlgorithms(validateEnvironment({ JWT_JWKS_URI: 'https://issuer.example.com/.well-known/jwks.json' })),
+      ).toEqual(['RS256']);
     });
 
     it('accepts a PEM public key written on one line with literal \\n', () => {
@@ -152,7 +161,9 @@ describe('validateEnvironment', () => {
     });
 
     it('refuses more than one key source', () => {
-      expect(problemsOf({ JWT_SECRET: STRONG_SECRET, JWT_PUBLIC_KEY: PUBLIC_KEY })).toMatch(/JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URI/);
+      expect(problemsOf({ JWT_SECRET: STRONG_SECRET, JWT_PUBLIC_KEY: PUBLIC_KEY })).toMatch(
+        /JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URI/,
+      );
     });
   });
 
@@ -161,11 +172,15 @@ describe('validateEnvironment', () => {
       const env = validateEnvironment(PRODUCTION);
       expect(env.NODE_ENV).toBe('production');
       expect(effectiveJwtSecret(env)).toBe(STRONG_SECRET);
-      expect(validateEnvironment({ ...PRODUCTION, JWT_SECRET: undefined, JWT_PUBLIC_KEY: PUBLIC_KEY }).JWT_PUBLIC_KEY).toBe(PUBLIC_KEY);
+      expect(validateEnvironment({ ...PRODUCTION, JWT_SECRET: undefined, JWT_PUBLIC_KEY: PUBLIC_KEY }).JWT_PUBLIC_KEY).toBe(
+        PUBLIC_KEY,
+      );
     });
 
     it('refuses the development secret, configured or implied', () => {
-      expect(problemsOf({ ...PRODUCTION, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toMatch(/JWT_SECRET: production refuses the development secret/);
+      expect(problemsOf({ ...PRODUCTION, JWT_SECRET: DEVELOPMENT_JWT_SECRET })).toMatch(
+        /JWT_SECRET: production refuses the development secret/,
+      );
       expect(problemsOf({ ...PRODUCTION, JWT_SECRET: undefined })).toMatch(/JWT_SECRET/);
     });
 

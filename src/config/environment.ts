@@ -1,15 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
 
 /** The HS256 secret used when none is configured. Accepted only outside production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-secret-change-me-0123456789abcdef';
@@ -198,7 +188,9 @@ function crossFieldProblems(env: Environment): string[] {
   }
   if (env.NODE_ENV === 'production') {
     if (keySources === 0 || env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
-      problems.push('JWT_SECRET: production refuses the development secret; configure JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI');
+      problems.push(
+        'JWT_SECRET: production refuses the development secret; configure JWT_SECRET, JWT_PUBLIC_KEY or JWT_JWKS_URI',
+      );
     }
     if (!env.JWT_ISSUER) problems.push('JWT_ISSUER: required when NODE_ENV=production');
     if (!env.JWT_AUDIENCE) problems.push('JWT_AUDIENCE: required when NODE_ENV=production');

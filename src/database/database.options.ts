@@ -25,6 +25,8 @@ export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
       max: settings.poolSize ?? 10,
       // Fail fast instead of queueing forever when the database is unreachable.
       connectionTimeoutMillis: 5_000,
+      // A database that stops answering fails the request (503) instead of hanging it.
+      query_timeout: 5_000,
       application_name: 'iam-app-assignments',
       // Short OLTP statements: JIT compilation (on by default, for costly plans) adds
       // 15-50 ms to a 1 ms query.

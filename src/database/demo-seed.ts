@@ -112,7 +112,10 @@ export async function printDevelopmentBanner(dataSource: DataSource, env: Enviro
   if (rows.length === 0) {
     lines.push('  Demo tenant:    none (deleted); mint tokens with `npm run token -- --tenant <id>`');
   } else if (!secret) {
-    lines.push(`  Demo tenant:    ${rows[0].id}`, '  Token:          tokens come from your identity provider (JWT_PUBLIC_KEY/JWT_JWKS_URI is set)');
+    lines.push(
+      `  Demo tenant:    ${rows[0].id}`,
+      '  Token:          tokens come from your identity provider (JWT_PUBLIC_KEY/JWT_JWKS_URI is set)',
+    );
   } else {
     const token = mintDevelopmentToken({
       secret,

@@ -21,7 +21,13 @@ export class HealthController {
 
   @Get('live')
   @Public()
-  @Endpoint({ summary: 'Liveness', description: 'The process is up. No token needed.', status: 200, response: ApiResponseEnvelope(HealthStatus), public: true })
+  @Endpoint({
+    summary: 'Liveness',
+    description: 'The process is up. No token needed.',
+    status: 200,
+    response: ApiResponseEnvelope(HealthStatus),
+    public: true,
+  })
   live(): HealthStatus {
     return { status: 'ok' };
   }

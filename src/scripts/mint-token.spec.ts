@@ -45,7 +45,10 @@ describe('parseMintTokenArgs', () => {
       tenantId: PLATFORM_ADMIN_DEFAULT_TENANT,
       scopes: ['platform:admin'],
     });
-    expect(parseMintTokenArgs(['--platform-admin', '--tenant', TENANT])).toMatchObject({ tenantId: TENANT, scopes: ['platform:admin'] });
+    expect(parseMintTokenArgs(['--platform-admin', '--tenant', TENANT])).toMatchObject({
+      tenantId: TENANT,
+      scopes: ['platform:admin'],
+    });
     expect(parseMintTokenArgs(['--platform-admin', '--scopes', 'users:read'])).toMatchObject({
       scopes: ['platform:admin', 'users:read'],
     });
@@ -87,7 +90,16 @@ describe('runMintToken', () => {
   }
 
   it('prints only a token the service would accept', () => {
-    const { code, stdout, stderr } = run(['--tenant', TENANT, '--scopes', 'users:read', '--subject', 'alice', '--expires-in', '120']);
+    const { code, stdout, stderr } = run([
+      '--tenant',
+      TENANT,
+      '--scopes',
+      'users:read',
+      '--subject',
+      'alice',
+      '--expires-in',
+      '120',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -100,7 +112,11 @@ describe('runMintToken', () => {
 
   it('signs with JWT_SECRET and includes JWT_ISSUER and JWT_AUDIENCE when configured', () => {
     const secret = 'a-configured-secret-of-at-least-32-chars';
-    const { code, stdout } = run(['--platform-admin'], { JWT_SECRET: secret, JWT_ISSUER: 'https://issuer.test', JWT_AUDIENCE: 'iam-api' });
+    const { code, stdout } = run(['--platform-admin'], {
+      JWT_SECRET: secret,
+      JWT_ISSUER: 'https://issuer.test',
+      JWT_AUDIENCE: 'iam-api',
+    });
     expect(code).toBe(0);
     const claims = jwt.verify(stdout.trim(), secret, {
       algorithms: ['HS256'],

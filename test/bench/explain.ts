@@ -28,12 +28,28 @@ async function main(): Promise<void> {
       ['group applications', GROUP_APPLICATIONS_SQL, [bench.tenantId, bench.groupId]],
       ['assignees (ordinary application)', ASSIGNEES_SQL, [bench.tenantId, bench.ordinaryAppId]],
       ['effective users sources (dense)', EFFECTIVE_USERS_SOURCES_SQL, [bench.tenantId, bench.denseAppId]],
-      ['effective users page 1 (dense: all users)', EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL, [bench.tenantId, bench.denseAppId, 20, 0]],
-      ['effective users deep page (dense: all users)', EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL, [bench.tenantId, bench.denseAppId, 20, Math.floor(users / 2)]],
+      [
+        'effective users page 1 (dense: all users)',
+        EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+        [bench.tenantId, bench.denseAppId, 20, 0],
+      ],
+      [
+        'effective users deep page (dense: all users)',
+        EFFECTIVE_USERS_PAGE_OF_ALL_USERS_SQL,
+        [bench.tenantId, bench.denseAppId, 20, Math.floor(users / 2)],
+      ],
       ['effective users count (sparse: union)', EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [bench.tenantId, bench.sparseAppId]],
-      ['effective users page 1 (sparse: collecting)', EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL, [bench.tenantId, bench.sparseAppId, 20, 0]],
+      [
+        'effective users page 1 (sparse: collecting)',
+        EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
+        [bench.tenantId, bench.sparseAppId, 20, 0],
+      ],
       ['effective users count (ordinary: union)', EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [bench.tenantId, bench.ordinaryAppId]],
-      ['effective users page 1 (ordinary: walking)', EFFECTIVE_USERS_PAGE_BY_WALKING_SQL, [bench.tenantId, bench.ordinaryAppId, 20, 0]],
+      [
+        'effective users page 1 (ordinary: walking)',
+        EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
+        [bench.tenantId, bench.ordinaryAppId, 20, 0],
+      ],
     ];
     for (const [label, sql, params] of cases) {
       const result = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);

@@ -57,7 +57,10 @@ export function ids(response: Response, key = 'id'): string[] {
 }
 
 export async function countRows(t: TestApp, table: string, where: string, parameters: unknown[]): Promise<number> {
-  const rows: Array<{ count: string }> = await t.dataSource.query(`SELECT count(*) AS count FROM ${table} WHERE ${where}`, parameters);
+  const rows: Array<{ count: string }> = await t.dataSource.query(
+    `SELECT count(*) AS count FROM ${table} WHERE ${where}`,
+    parameters,
+  );
   return Number(rows[0].count);
 }
 
@@ -75,7 +78,10 @@ export function pause(ms = 15): Promise<void> {
 }
 
 /** `updated_at` moved forward past the earlier value; `created_at` did not move. */
-export function expectTouched(after: { created_at: string; updated_at: string }, before: { created_at: string; updated_at: string }): void {
+export function expectTouched(
+  after: { created_at: string; updated_at: string },
+  before: { created_at: string; updated_at: string },
+): void {
   expect(after.created_at).toBe(before.created_at);
   expect(Date.parse(after.updated_at)).toBeGreaterThan(Date.parse(before.updated_at));
 }

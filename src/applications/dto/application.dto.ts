@@ -15,7 +15,11 @@ export class ApplicationResponse {
   @ApiProperty({ type: 'string', nullable: true, example: 'Monthly payslips and tax forms' })
   description!: string | null;
 
-  @ApiProperty({ type: 'string', description: 'Server-generated OAuth client id, globally unique.', example: 'app_3q2X9vLr7cJ0bW1sY4nK8dHfZ6tPmE5a' })
+  @ApiProperty({
+    type: 'string',
+    description: 'Server-generated OAuth client id, globally unique.',
+    example: 'app_3q2X9vLr7cJ0bW1sY4nK8dHfZ6tPmE5a',
+  })
   client_id!: string;
 
   @ApiProperty({ enum: APPLICATION_STATUSES, example: 'active' })

@@ -13,16 +13,12 @@ export interface DevelopmentTokenOptions {
 
 /** Signs an HS256 token for development and tests. Never used in production. */
 export function mintDevelopmentToken(options: DevelopmentTokenOptions): string {
-  return jwt.sign(
-    { tenant_id: options.tenantId, scope: options.scopes.join(' ') },
-    options.secret,
-    {
-      algorithm: 'HS256',
-      subject: options.subject ?? 'developer',
-      expiresIn: options.expiresInSeconds ?? 12 * 60 * 60,
-      jwtid: randomUUID(),
-      ...(options.issuer ? { issuer: options.issuer } : {}),
-      ...(options.audience ? { audience: options.audience } : {}),
-    },
-  );
+  return jwt.sign({ tenant_id: options.tenantId, scope: options.scopes.join(' ') }, options.secret, {
+    algorithm: 'HS256',
+    subject: options.subject ?? 'developer',
+    expiresIn: options.expiresInSeconds ?? 12 * 60 * 60,
+    jwtid: randomUUID(),
+    ...(options.issuer ? { issuer: options.issuer } : {}),
+    ...(options.audience ? { audience: options.audience } : {}),
+  });
 }

@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { passportJwtSecret } from 'jwks-rsa';
@@ -81,5 +82,17 @@ function strategyOptions(env: Environment): StrategyOptionsWithoutRequest {
       }),
     };
   }
-  return { ...common, secretOrKey: env.JWT_PUBLIC_KEY ?? effectiveJwtSecret(env)! };
+  // passport-jwt hands secretOrKey to jsonwebtoken, which takes a KeyObject; its typings only list string | Buffer.
+  return { ...common, secretOrKey: verificationKey(env) as unknown as Buffer };
+}
+
+/**
+ * The key as a KeyObject, built once: given a string, jsonwebtoken first tries to parse it
+ * as a public key on every verification, and that failed parse cost more CPU than the
+ * rest of a request.
+ */
+function verificationKey(env: Environment): KeyObject {
+  return env.JWT_PUBLIC_KEY
+    ? createPublicKey(env.JWT_PUBLIC_KEY)
+    : createSecretKey(Buffer.from(effectiveJwtSecret(env)!, 'utf8'));
 }

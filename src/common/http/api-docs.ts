@@ -44,14 +44,12 @@ export function Endpoint(options: EndpointOptions) {
       type: options.response,
       ...(options.example === undefined ? {} : { example: options.example }),
     }),
-    ...[...errors]
-      .sort()
-      .map((status) =>
-        ApiResponse({
-          status,
-          description: ERROR_DESCRIPTIONS[status],
-          type: status === 422 ? HTTPValidationError : ErrorResponse,
-        }),
-      ),
+    ...[...errors].sort().map((status) =>
+      ApiResponse({
+        status,
+        description: ERROR_DESCRIPTIONS[status],
+        type: status === 422 ? HTTPValidationError : ErrorResponse,
+      }),
+    ),
   );
 }

@@ -39,8 +39,7 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
 function fromHttpException(error: HttpException): ErrorReply {
   const status = error.getStatus();
   const response = error.getResponse();
-  const headers: Record<string, string> =
-    status === HttpStatus.UNAUTHORIZED ? { 'WWW-Authenticate': challengeOf(error) } : {};
+  const headers: Record<string, string> = status === HttpStatus.UNAUTHORIZED ? { 'WWW-Authenticate': challengeOf(error) } : {};
   if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = '5';
   return { ...reply(status, { detail: messageOf(response, error.message) }, headers), unexpected: status >= 500 };
 }
@@ -86,12 +85,21 @@ function fromFastifyError(error: unknown): ErrorReply | undefined {
   }
 }
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
 
 function fromDatabaseError(error: unknown): ErrorReply | undefined {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as
-    | { code?: string; message?: string }
-    | undefined;
+    { code?: string; message?: string } | undefined;
   const code = driverError?.code;
   if (error instanceof QueryFailedError) {
     switch (code) {
@@ -120,7 +128,7 @@ function fromDatabaseError(error: unknown): ErrorReply | undefined {
 function isConnectionFailure(message: string | undefined): boolean {
   return (
     typeof message === 'string' &&
-    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|the database system is (starting up|shutting down)/i.test(
       message,
     )
   );

@@ -14,7 +14,13 @@ export class ExceptionsFilter implements ExceptionFilter {
     const reply = toErrorReply(exception);
     if (reply.unexpected) {
       this.logger.error(
-        { msg: 'request failed', reqId: request.id, method: request.method, url: request.routeOptions?.url, status: reply.status },
+        {
+          msg: 'request failed',
+          reqId: request.id,
+          method: request.method,
+          url: request.routeOptions?.url,
+          status: reply.status,
+        },
         exception instanceof Error ? exception.stack : String(exception),
       );
     }

@@ -35,7 +35,11 @@ export function findRawInputIssue(value: unknown, root: string, maxFields = Infi
     }
     if (current.value === null || typeof current.value !== 'object') continue;
     if (current.depth >= MAX_INPUT_DEPTH) {
-      return { loc: current.loc.slice(0, 2), msg: `Input should be nested at most ${MAX_INPUT_DEPTH} levels deep`, type: 'value_error' };
+      return {
+        loc: current.loc.slice(0, 2),
+        msg: `Input should be nested at most ${MAX_INPUT_DEPTH} levels deep`,
+        type: 'value_error',
+      };
     }
     const entries = Array.isArray(current.value)
       ? current.value.map((item, index) => [index, item] as const)

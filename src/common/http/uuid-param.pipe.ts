@@ -7,10 +7,6 @@ import { RequestValidationException } from './validation.exception';
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     if (isUuid(value)) return value.toLowerCase();
-    throw RequestValidationException.single(
-      ['path', metadata.data ?? 'id'],
-      'Input should be a valid UUID',
-      'uuid_parsing',
-    );
+    throw RequestValidationException.single(['path', metadata.data ?? 'id'], 'Input should be a valid UUID', 'uuid_parsing');
   }
 }

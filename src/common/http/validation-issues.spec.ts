@@ -43,7 +43,9 @@ describe('toValidationIssues', () => {
   });
 
   it('reports a missing field as missing, under the given root', async () => {
-    expect(await issuesOf({ per_page: 1 }, 'query')).toEqual([{ loc: ['query', 'name'], msg: 'Field required', type: 'missing' }]);
+    expect(await issuesOf({ per_page: 1 }, 'query')).toEqual([
+      { loc: ['query', 'name'], msg: 'Field required', type: 'missing' },
+    ]);
   });
 
   it('reports null as none_forbidden for a field that may be omitted but not null', async () => {

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { TENANT_STATUSES, TenantStatus } from '../tenant.entity';
 
-@ApiSchema({ name: 'TenantResponse', description: 'A tenant: an organisation whose users, groups and applications are isolated from every other tenant.' })
+@ApiSchema({
+  name: 'TenantResponse',
+  description: 'A tenant: an organisation whose users, groups and applications are isolated from every other tenant.',
+})
 export class TenantResponse {
   @ApiProperty({ type: 'string', format: 'uuid', example: '7d9f3c2e-1b4a-4c8e-9f0a-2b3c4d5e6f70' })
   id!: string;

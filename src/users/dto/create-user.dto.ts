@@ -5,7 +5,13 @@ import { USER_STATUSES, UserStatus } from '../user.entity';
 
 @ApiSchema({ name: 'UserCreate', description: 'Request to create a user.' })
 export class CreateUserDto {
-  @ApiProperty({ type: 'string', format: 'email', maxLength: 320, example: 'ada@example.com', description: 'Unique within the tenant, case-insensitively.' })
+  @ApiProperty({
+    type: 'string',
+    format: 'email',
+    maxLength: 320,
+    example: 'ada@example.com',
+    description: 'Unique within the tenant, case-insensitively.',
+  })
   @IsString()
   @MaxLength(320)
   @IsEmail({}, { message: 'email must be a valid email address' })
