@@ -1,6 +1,7 @@
 import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import { BEARER_CHALLENGE } from '../http/error-response';
 import { IS_PUBLIC } from './decorators';
 
 /** Global: every route needs a valid bearer token unless marked @Public(). */
@@ -22,7 +23,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       const missing = info instanceof Error && /No auth token/i.test(info.message);
       throw new UnauthorizedException({
         message: missing ? 'Not authenticated' : 'Invalid token',
-        challenge: missing ? 'Bearer realm="iam"' : 'Bearer realm="iam", error="invalid_token"',
+        challenge: missing ? BEARER_CHALLENGE : `${BEARER_CHALLENGE}, error="invalid_token"`,
       });
     }
     return user;

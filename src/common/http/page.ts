@@ -11,10 +11,6 @@ export class Page<T> {
     return Math.ceil(this.totalItems / this.perPage);
   }
 
-  get offset(): number {
-    return (this.page - 1) * this.perPage;
-  }
-
   map<U>(mapper: (item: T) => U): Page<U> {
     return new Page(this.items.map(mapper), this.page, this.perPage, this.totalItems);
   }
