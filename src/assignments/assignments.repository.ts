@@ -163,10 +163,10 @@ export class AssignmentsRepository {
     userId: string,
     applicationId: string,
     actor: string,
-    manager?: EntityManager,
+    manager: EntityManager,
   ): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      manager ?? this.dataSource,
+      manager,
       `INSERT INTO user_app_assignments (tenant_id, user_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -181,10 +181,10 @@ export class AssignmentsRepository {
     groupId: string,
     applicationId: string,
     actor: string,
-    manager?: EntityManager,
+    manager: EntityManager,
   ): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      manager ?? this.dataSource,
+      manager,
       `INSERT INTO group_app_assignments (tenant_id, group_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -225,18 +225,18 @@ export class AssignmentsRepository {
     return new Set(rows.map((row) => row.application_id));
   }
 
-  async unassignFromUser(tenantId: string, userId: string, applicationId: string, manager?: EntityManager): Promise<boolean> {
+  async unassignFromUser(tenantId: string, userId: string, applicationId: string, manager: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      manager ?? this.dataSource,
+      manager,
       `DELETE FROM user_app_assignments WHERE tenant_id = $1 AND user_id = $2 AND application_id = $3`,
       [tenantId, userId, applicationId],
     );
     return affected === 1;
   }
 
-  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string, manager?: EntityManager): Promise<boolean> {
+  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string, manager: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      manager ?? this.dataSource,
+      manager,
       `DELETE FROM group_app_assignments WHERE tenant_id = $1 AND group_id = $2 AND application_id = $3`,
       [tenantId, groupId, applicationId],
     );

@@ -39,9 +39,9 @@ export class GroupMembersRepository {
     return { rows: members.rows, total: Number(count.rows[0].total) };
   }
 
-  async find(tenantId: string, groupId: string, userId: string, manager?: EntityManager): Promise<GroupMemberRow | undefined> {
+  async find(tenantId: string, groupId: string, userId: string, manager: EntityManager): Promise<GroupMemberRow | undefined> {
     const { rows } = await runSql<GroupMemberRow>(
-      manager ?? this.dataSource,
+      manager,
       `SELECT m.user_id, m.group_id, u.email, u.display_name, u.status, m.added_at
          FROM group_memberships m
          JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id
@@ -52,9 +52,9 @@ export class GroupMembersRepository {
   }
 
   /** Inserts the membership; false when it already existed. */
-  async add(tenantId: string, groupId: string, userId: string, manager?: EntityManager): Promise<boolean> {
+  async add(tenantId: string, groupId: string, userId: string, manager: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      manager ?? this.dataSource,
+      manager,
       `INSERT INTO group_memberships (tenant_id, group_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
       [tenantId, groupId, userId],
     );
@@ -62,9 +62,9 @@ export class GroupMembersRepository {
   }
 
   /** Deletes the membership; false when there was none. */
-  async remove(tenantId: string, groupId: string, userId: string, manager?: EntityManager): Promise<boolean> {
+  async remove(tenantId: string, groupId: string, userId: string, manager: EntityManager): Promise<boolean> {
     const { affected } = await runSql(
-      manager ?? this.dataSource,
+      manager,
       `DELETE FROM group_memberships WHERE tenant_id = $1 AND group_id = $2 AND user_id = $3`,
       [tenantId, groupId, userId],
     );
