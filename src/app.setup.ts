@@ -1,9 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { ApiValidationPipe } from './common/http/api-validation.pipe';
 import { EnvelopeInterceptor } from './common/http/envelope.interceptor';
 import { ExceptionsFilter } from './common/http/exceptions.filter';
+import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { buildOpenApiDocument } from './openapi';
 
 /** The one place that applies pipes, filters, interceptors and docs (used by main and tests). */
@@ -24,7 +24,7 @@ export function configureApp(app: NestFastifyApplication): void {
   });
 
   const document = buildOpenApiDocument(app);
-  fastify.get('/openapi.json', { logLevel: 'warn' }, async () => document);
+  fastify.get('/openapi.json', { logLevel: 'warn' }, () => document);
   SwaggerModule.setup('docs', app, document, {
     useGlobalPrefix: false,
     raw: false,

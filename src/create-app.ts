@@ -3,11 +3,11 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
-import { JsonLogger } from './common/logging/logger';
+import { configureApp } from './app.setup';
 import { toErrorReply } from './common/http/error-response';
 import { resolveRequestId } from './common/http/request-id';
+import { JsonLogger } from './common/logging/logger';
 import { Environment } from './config/environment';
-import { configureApp } from './app.setup';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 

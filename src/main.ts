@@ -1,12 +1,12 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Logger as Pino } from 'pino';
 import { DataSource } from 'typeorm';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRootLogger } from './common/logging/logger';
-import { EnvironmentError, validateEnvironment, Environment } from './config/environment';
+import { Environment, EnvironmentError, validateEnvironment } from './config/environment';
 import { createApp } from './create-app';
-import { EmbeddedDatabase } from './database/embedded-database';
 import { printDevelopmentBanner, seedDemoTenant } from './database/demo-seed';
+import { EmbeddedDatabase } from './database/embedded-database';
 
 async function main(): Promise<void> {
   let env: Environment;

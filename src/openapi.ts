@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { TENANT_SCOPES, PLATFORM_ADMIN } from './common/auth/scopes';
+import { PLATFORM_ADMIN, TENANT_SCOPES } from './common/auth/scopes';
 import { EXAMPLE_IDS } from './common/http/examples';
 import { ErrorResponse, HTTPValidationError, ValidationErrorItem } from './common/http/validation-error.dto';
 
@@ -113,7 +113,16 @@ function exemplifyPathParameters(document: OpenAPIObject): void {
   }
 }
 
-type JsonSchema = Record<string, any>;
+/** The parts of a schema object (or a reference) that the example composition reads and writes. */
+interface JsonSchema {
+  $ref?: unknown;
+  allOf?: JsonSchema[];
+  type?: unknown;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  example?: unknown;
+  description?: unknown;
+}
 
 /**
  * A property that only points at another schema (an envelope's `data`, `meta`,
@@ -124,7 +133,7 @@ type JsonSchema = Record<string, any>;
 function exemplifyModelProperties(document: OpenAPIObject): void {
   const schemas = (document.components?.schemas ?? {}) as Record<string, JsonSchema>;
   for (const schema of Object.values(schemas)) {
-    for (const property of Object.values((schema.properties ?? {}) as Record<string, JsonSchema>)) {
+    for (const property of Object.values(schema.properties ?? {})) {
       if (property.example !== undefined || property.description !== undefined || !pointsAtSchema(property)) continue;
       const example = composeExample(property, schemas, new Set());
       if (example !== undefined) property.example = example;
@@ -153,7 +162,7 @@ function composeExample(schema: JsonSchema, schemas: Record<string, JsonSchema>,
     return item === undefined ? undefined : [item];
   }
   if (schema.properties) {
-    const entries = Object.entries(schema.properties as Record<string, JsonSchema>)
+    const entries = Object.entries(schema.properties)
       .map(([name, property]) => [name, composeExample(property, schemas, visiting)] as const)
       .filter(([, example]) => example !== undefined);
     return entries.length > 0 ? Object.fromEntries(entries) : undefined;

@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
+import {
+  countRows,
+  expectDetail,
+  expectOne,
+  expectPage,
+  expectTouched,
+  expectUnauthenticated,
+  ids,
+  ISO_UTC,
+  pause,
+  snapshot,
+  UNKNOWN_ID,
+  UUID,
+} from './support/assertions';
 import {
   createApplication,
   createGroup,
@@ -8,20 +21,7 @@ import {
   expectValidationError,
   TenantFixture,
 } from './support/fixtures';
-import {
-  countRows,
-  expectDetail,
-  expectOne,
-  expectPage,
-  expectUnauthenticated,
-  ids,
-  ISO_UTC,
-  pause,
-  expectTouched,
-  snapshot,
-  UNKNOWN_ID,
-  UUID,
-} from './support/assertions';
+import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 
 /** `app_` and 32 URL-safe base64 characters (192 random bits). */
 const CLIENT_ID = /^app_[A-Za-z0-9_-]{32}$/;

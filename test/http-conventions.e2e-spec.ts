@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { DEVELOPMENT_JWT_SECRET } from '../src/config/environment';
+import { countRows, expectDetail, expectUnauthenticated, ids, ISO_UTC, UUID } from './support/assertions';
 import {
   addMember,
   createApplication,
@@ -10,7 +11,6 @@ import {
   expectValidationError,
   TenantFixture,
 } from './support/fixtures';
-import { countRows, expectDetail, expectUnauthenticated, ids, ISO_UTC, UUID } from './support/assertions';
 import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 
 const TENANT_TABLES = ['users', 'groups', 'group_memberships', 'applications', 'user_app_assignments', 'group_app_assignments'];

@@ -30,7 +30,7 @@ describe('Migrations', () => {
   let databaseName: string;
   let dataSource: DataSource | undefined;
 
-  beforeEach(async () => {
+  beforeEach(() => {
     databaseName = `iam_migrations_${process.pid}_${randomUUID().slice(0, 8)}`;
   });
 

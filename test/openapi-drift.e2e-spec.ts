@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { emitOpenApiDocument } from '../src/openapi-offline';
 import { serializeOpenApiDocument } from '../src/openapi';
+import { emitOpenApiDocument } from '../src/openapi-offline';
 
 describe('committed OpenAPI document', () => {
   it('is exactly what the code emits (run `npm run openapi:export` after an API change)', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import * as sdk from './sdk/generated';
 import type { AppAssignment, ErrorResponse, HttpValidationError, PaginationMeta } from './sdk/generated';
+import * as sdk from './sdk/generated';
 import { type Client, createClient, createConfig } from './sdk/generated/client';
 import { platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 import { createTenant, expectValidationError } from './support/fixtures';
+import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 
 describe('Tenants', () => {
   let t: TestApp;

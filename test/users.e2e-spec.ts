@@ -1,5 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
+import {
+  countRows,
+  expectDetail,
+  expectOne,
+  expectPage,
+  expectTouched,
+  expectUnauthenticated,
+  ids,
+  ISO_UTC,
+  pause,
+  snapshot,
+  UNKNOWN_ID,
+  UUID,
+} from './support/assertions';
 import {
   addMember,
   createApplication,
@@ -9,20 +22,7 @@ import {
   expectValidationError,
   TenantFixture,
 } from './support/fixtures';
-import {
-  countRows,
-  expectDetail,
-  expectOne,
-  expectPage,
-  expectUnauthenticated,
-  ids,
-  ISO_UTC,
-  pause,
-  expectTouched,
-  snapshot,
-  UNKNOWN_ID,
-  UUID,
-} from './support/assertions';
+import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
 
 describe('Users', () => {
   let t: TestApp;

@@ -1,10 +1,10 @@
-import { inTransaction } from '../common/database/transaction';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { containsPattern } from '../common/database/postgres-errors';
+import { inTransaction } from '../common/database/transaction';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApplicationEntity } from './application.entity';

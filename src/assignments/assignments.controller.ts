@@ -9,13 +9,13 @@ import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { AssignmentsService } from './assignments.service';
-import { ApplicationAssigneesResponse, AppAssignment, UserAssignedAppsResponse } from './dto/app-assignment.dto';
+import { AppAssignment, ApplicationAssigneesResponse, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { AssignmentCreate, BulkAssignmentCreate } from './dto/assignment-create.dto';
 import {
   BULK_ASSIGNMENT_RESULT_EXAMPLE,
-  GROUP_ASSIGNMENT_CREATED_EXAMPLE,
   type BulkAssignmentResult,
   type EffectiveUser,
+  GROUP_ASSIGNMENT_CREATED_EXAMPLE,
   type GroupAssignmentCreated,
   type UserAssignmentCreated,
 } from './dto/assignment-results';

@@ -1,15 +1,14 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { inTransaction } from '../common/database/transaction';
 import { EntityManager } from 'typeorm';
 import { ApplicationsService } from '../applications/applications.service';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
+import { inTransaction } from '../common/database/transaction';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsService } from '../groups/groups.service';
 import { UsersService } from '../users/users.service';
 import { AssignmentsRepository } from './assignments.repository';
-import { planEffectiveUsers } from './effective-users.plan';
-import { ApplicationAssigneesResponse, AppAssignment, UserAssignedAppsResponse } from './dto/app-assignment.dto';
+import { AppAssignment, ApplicationAssigneesResponse, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { toAppAssignment } from './dto/assignment.mapper';
 import type {
   BulkAssignmentResult,
@@ -17,6 +16,7 @@ import type {
   GroupAssignmentCreated,
   UserAssignmentCreated,
 } from './dto/assignment-results';
+import { planEffectiveUsers } from './effective-users.plan';
 
 @Injectable()
 export class AssignmentsService {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEventEntity } from './audit-event.entity';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
+import { AuditEventEntity } from './audit-event.entity';
 
 /** The audit trail: every other feature module records its writes here. Depends on nothing. */
 @Module({

@@ -34,6 +34,8 @@ const toList = ({ value }: { value: unknown }) =>
         .filter((item) => item.length > 0)
     : value;
 
+const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
   const normalized = value.trim().toLowerCase();
@@ -47,7 +49,7 @@ export class Environment {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(toInteger)
   @IsInt()
   @Min(0)
   @Max(65535)
@@ -67,13 +69,13 @@ export class Environment {
   @IsIn([true, false])
   DATABASE_MIGRATIONS_RUN = true;
 
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(toInteger)
   @IsInt()
   @Min(1)
   @Max(1000)
   DATABASE_POOL_SIZE = 10;
 
-  @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
+  @Transform(toInteger)
   @IsInt()
   @Min(1024)
   @Max(65535)

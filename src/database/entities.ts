@@ -1,9 +1,9 @@
 import { ApplicationEntity } from '../applications/application.entity';
-import { AuditEventEntity } from '../audit/audit-event.entity';
 import { GroupAppAssignmentEntity } from '../assignments/group-app-assignment.entity';
 import { UserAppAssignmentEntity } from '../assignments/user-app-assignment.entity';
-import { GroupMembershipEntity } from '../groups/group-membership.entity';
+import { AuditEventEntity } from '../audit/audit-event.entity';
 import { GroupEntity } from '../groups/group.entity';
+import { GroupMembershipEntity } from '../groups/group-membership.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
 

@@ -1,6 +1,6 @@
-import { Actor, CurrentActor } from '../audit/actor';
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Actor, CurrentActor } from '../audit/actor';
 import { RequireScopes } from '../common/auth/decorators';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';

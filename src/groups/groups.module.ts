@@ -3,9 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
-import { GroupMembershipEntity } from './group-membership.entity';
-import { GroupMembersRepository } from './group-members.repository';
 import { GroupEntity } from './group.entity';
+import { GroupMembersRepository } from './group-members.repository';
+import { GroupMembershipEntity } from './group-membership.entity';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 

@@ -1,20 +1,20 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { inTransaction } from '../common/database/transaction';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
 import { containsPattern } from '../common/database/postgres-errors';
+import { inTransaction } from '../common/database/transaction';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersService } from '../users/users.service';
 import { CreateGroupDto } from './dto/create-group.dto';
 import { GroupMemberResponse, GroupResponse } from './dto/group.dto';
-import { toGroupMemberResponse } from './dto/group-member.mapper';
 import { toGroupResponse } from './dto/group.mapper';
+import { toGroupMemberResponse } from './dto/group-member.mapper';
 import { UpdateGroupDto } from './dto/update-group.dto';
-import { GroupMembersRepository } from './group-members.repository';
 import { GroupEntity } from './group.entity';
+import { GroupMembersRepository } from './group-members.repository';
 
 @Injectable()
 export class GroupsService {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { emitOpenApiDocument } from '../openapi-offline';
 import { serializeOpenApiDocument } from '../openapi';
+import { emitOpenApiDocument } from '../openapi-offline';
 
 export const OPENAPI_DOCUMENT_PATH = resolve(__dirname, '../../openapi.json');
 

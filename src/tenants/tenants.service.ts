@@ -1,11 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { inTransaction } from '../common/database/transaction';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import type { Actor } from '../audit/actor';
 import { AuditService } from '../audit/audit.service';
-import { Page, PageRequest, offsetOf } from '../common/http/page';
 import { Principal } from '../common/auth/principal';
+import { inTransaction } from '../common/database/transaction';
+import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { toTenantResponse } from './dto/tenant.mapper';

@@ -11,7 +11,7 @@ import {
   GROUP_APPLICATIONS_SQL,
   USER_APPLICATIONS_SQL,
 } from '../../src/assignments/assignments.sql';
-import { planEffectiveUsers, type CountStrategy, type PageStrategy } from '../../src/assignments/effective-users.plan';
+import { type CountStrategy, type PageStrategy, planEffectiveUsers } from '../../src/assignments/effective-users.plan';
 
 /**
  * The bare baseline of `npm run bench`: the service's read SQL through a plain `pg` pool
@@ -68,7 +68,9 @@ async function effectiveUsers(tenantId: string, applicationId: string, page: num
     count(tenantId, applicationId, plan.count, tenantUsers),
     plan.page === 'empty'
       ? []
-      : pool.query(PAGE_STATEMENTS[plan.page], [tenantId, applicationId, perPage, offset]).then((r) => r.rows),
+      : pool
+          .query<Record<string, unknown>>(PAGE_STATEMENTS[plan.page], [tenantId, applicationId, perPage, offset])
+          .then((r) => r.rows),
   ]);
   return {
     data: rows,
@@ -81,7 +83,7 @@ const TENANT = `^/api/v1/tenants/${UUID}`;
 type Handler = (match: string[], query: URLSearchParams) => Promise<unknown>;
 
 const routes: Array<[RegExp, Handler]> = [
-  [/^\/health$/, async () => ({ status: 'ok' })],
+  [/^\/health$/, () => Promise.resolve({ status: 'ok' })],
   [
     new RegExp(`${TENANT}/users/${UUID}/applications$`),
     async ([, tenantId, userId]) => {
@@ -135,7 +137,13 @@ server.listen(Number(process.env.PORT ?? 3001), '127.0.0.1');
 function shutdown(): void {
   server.close();
   server.closeAllConnections();
-  pool.end().finally(() => process.exit(0));
+  pool.end().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`baseline: closing the pool failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
 process.once('SIGTERM', shutdown);
 process.once('SIGINT', shutdown);

@@ -13,7 +13,7 @@ export interface BenchDatabase {
  * data stays under .data/bench-postgres between seeding and benchmarking.
  */
 export async function openBenchDatabase(): Promise<BenchDatabase> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
   const embedded = new EmbeddedDatabase({
     dataDir: BENCH_EMBEDDED_DIR,
     port: BENCH_EMBEDDED_PORT,

@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../../src/common/auth/development-token';
-import { argument, openBenchDatabase, positiveInteger, type BenchDatabase } from './bench-database';
-import { loadBenchTenant, type BenchTenant } from './bench-tenant';
+import { argument, type BenchDatabase, openBenchDatabase, positiveInteger } from './bench-database';
+import { type BenchTenant, loadBenchTenant } from './bench-tenant';
 import { drive, type LoadOptions, type Scenario } from './load';
 import { MemorySampler } from './memory-sampler';
-import { buildIfStale, freePort, startServer, type ServerProcess } from './processes';
-import { printReport, throughputRatio, writeReport, type BenchReport, type OperationResult } from './report';
-import { deepPage, PER_PAGE, readScenarios, writeScenarios, type ScenarioIds } from './scenarios';
+import { buildIfStale, freePort, type ServerProcess, startServer } from './processes';
+import { type BenchReport, type OperationResult, printReport, throughputRatio, writeReport } from './report';
+import { deepPage, PER_PAGE, readScenarios, type ScenarioIds, writeScenarios } from './scenarios';
 
 /**
  * `npm run bench -- --users N [--duration S] [--connections C] [--warmup S] [--pool P]`:

@@ -61,10 +61,11 @@ export function writeScenarios(ids: ScenarioIds): Scenario[] {
         label: 'assign',
         expect: 201,
         request: (context: StepContext) => {
-          context.user = users.take();
+          const user = users.take();
+          context.user = user;
           return {
             method: 'POST',
-            path: `${base}/users/${context.user}/applications`,
+            path: `${base}/users/${user}/applications`,
             body: { application_id: ids.sparseAppId },
           };
         },
@@ -72,7 +73,10 @@ export function writeScenarios(ids: ScenarioIds): Scenario[] {
       {
         label: 'unassign',
         expect: 204,
-        request: (context) => ({ method: 'DELETE', path: `${base}/users/${context.user}/applications/${ids.sparseAppId}` }),
+        request: (context) => ({
+          method: 'DELETE',
+          path: `${base}/users/${context.user as string}/applications/${ids.sparseAppId}`,
+        }),
         onResponse: (status, _body, context) => users.giveBack(status === 204, context.user),
       },
     ],
@@ -142,7 +146,7 @@ export function writeScenarios(ids: ScenarioIds): Scenario[] {
         expect: 204,
         request: (context) => ({
           method: 'DELETE',
-          path: `${base}/groups/${ids.allEmployeesGroupId}/applications/${context.app}`,
+          path: `${base}/groups/${ids.allEmployeesGroupId}/applications/${context.app as string}`,
         }),
         onResponse: (status, _body, context) => apps.giveBack(status === 204, context.app),
       },

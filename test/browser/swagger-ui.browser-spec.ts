@@ -287,7 +287,7 @@ async function expectText(locator: Locator, text: string): Promise<void> {
     await locator.filter({ hasText: text }).first().waitFor();
   } catch (error) {
     const actual = await locator.allInnerTexts().catch(() => []);
-    throw new Error(`expected ${locator} to contain ${JSON.stringify(text)}; it shows ${JSON.stringify(actual)}`, {
+    throw new Error(`expected ${locator.toString()} to contain ${JSON.stringify(text)}; it shows ${JSON.stringify(actual)}`, {
       cause: error,
     });
   }

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { call, HttpAnswer } from '../support/http-client';
 import { IsolatedApp, startAppOn } from '../support/isolated-app';
 import { TcpProxy } from '../support/tcp-proxy';
-import { freePort } from '../support/test-database';
 import { platformAdminToken, tokenFor } from '../support/test-app';
+import { freePort } from '../support/test-database';
 
 /**
  * Faults injected under a running service: the database going away (through a TCP proxy

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import { freePort } from '../support/test-database';
 import { startTestApp, TestApp } from '../support/test-app';
-import { base64url, hmac, JwksServer, rsa, rsaKey, signJwt, Signer, unsigned } from '../support/token-forge';
+import { freePort } from '../support/test-database';
+import { base64url, hmac, JwksServer, rsa, rsaKey, Signer, signJwt, unsigned } from '../support/token-forge';
 
 /**
  * RFC 8725 pitfalls, one test each, against the real application configured each way the

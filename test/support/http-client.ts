@@ -5,6 +5,9 @@
 export interface HttpAnswer {
   status: number;
   headers: Headers;
+  // The parsed JSON of whichever endpoint answered (or its text), `any` like supertest's
+  // `response.body`, so the specs read it the same way.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
   body: any;
   ms: number;
 }

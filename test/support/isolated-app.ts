@@ -6,8 +6,8 @@ import { createRootLogger } from '../../src/common/logging/logger';
 import { validateEnvironment } from '../../src/config/environment';
 import { createApp } from '../../src/create-app';
 import { databaseOptions } from '../../src/database/database.options';
-import { createDatabase, dropDatabase } from './test-database';
 import type { TestApp } from './test-app';
+import { createDatabase, dropDatabase } from './test-database';
 
 export interface IsolatedApp extends TestApp {
   /** The database this app alone uses: whole-database checks see only this suite's rows. */

@@ -67,6 +67,16 @@ const CONTRACT_LIMITS: Record<string, Partial<JsonSchema>> = {
   'BulkAssignmentCreate.application_ids': { minItems: 1, maxItems: 500 },
 };
 
+/** An operation object as the emitted document has it: body and parameters inline, their schemas maybe `$ref`s. */
+interface OperationJson {
+  operationId: string;
+  tags?: string[];
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+  parameters?: Array<{ name: string; in: ApiParameter['in']; required?: boolean; schema?: JsonSchema }>;
+  responses?: Record<string, unknown>;
+  security?: unknown[];
+}
+
 export interface LoadedDocument {
   document: OpenAPIObject;
   /** Every operation that needs a token. */
@@ -80,9 +90,9 @@ export async function loadOperations(): Promise<LoadedDocument> {
   const all: ApiOperation[] = [];
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
-      const operation = (item as Record<string, any>)[method];
+      const operation = (item as Partial<Record<Method, OperationJson>>)[method];
       if (!operation) continue;
-      const ref: string | undefined = operation.requestBody?.content?.['application/json']?.schema?.$ref;
+      const ref = operation.requestBody?.content?.['application/json']?.schema?.$ref;
       const bodySchemaName = ref?.replace('#/components/schemas/', '');
       let body = operation.requestBody ? resolve(document, operation.requestBody.content['application/json'].schema) : undefined;
       if (body && bodySchemaName) body = withContractLimits(body, bodySchemaName);
@@ -92,7 +102,7 @@ export async function loadOperations(): Promise<LoadedDocument> {
         label: `${method.toUpperCase()} ${path}`,
         operationId: operation.operationId,
         tags: operation.tags ?? [],
-        parameters: ((operation.parameters ?? []) as any[]).map((parameter) => ({
+        parameters: (operation.parameters ?? []).map((parameter) => ({
           name: parameter.name,
           in: parameter.in,
           required: Boolean(parameter.required),
@@ -128,7 +138,7 @@ export function resolve(document: OpenAPIObject, schema: JsonSchema, depth = 0):
   if (depth > 10) return schema;
   if (schema.$ref) {
     const name = schema.$ref.replace('#/components/schemas/', '');
-    const target = (document.components?.schemas as Record<string, JsonSchema> | undefined)?.[name];
+    const target = document.components?.schemas?.[name];
     if (!target) throw new Error(`unresolved ${schema.$ref}`);
     return resolve(document, target, depth + 1);
   }

@@ -50,8 +50,8 @@ export function decodeParts(token: string): {
 } {
   const [header, payload, signature] = token.split('.');
   return {
-    header: JSON.parse(Buffer.from(header, 'base64url').toString()),
-    payload: JSON.parse(Buffer.from(payload, 'base64url').toString()),
+    header: JSON.parse(Buffer.from(header, 'base64url').toString()) as Record<string, unknown>,
+    payload: JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>,
     signature,
   };
 }
@@ -94,7 +94,7 @@ export class JwksServer {
       case 'garbage':
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": "not a key set"');
         return;
-      default:
+      case 'serve':
         response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.keys }));
     }
   }

@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { RequestValidationException } from './validation.exception';
 
@@ -39,8 +39,8 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
 function fromHttpException(error: HttpException): ErrorReply {
   const status = error.getStatus();
   const response = error.getResponse();
-  const headers: Record<string, string> = status === HttpStatus.UNAUTHORIZED ? { 'WWW-Authenticate': challengeOf(error) } : {};
-  if (status === HttpStatus.SERVICE_UNAVAILABLE) headers['Retry-After'] = '5';
+  const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': challengeOf(error) } : {};
+  if (status === 503) headers['Retry-After'] = '5';
   return { ...reply(status, { detail: messageOf(response, error.message) }, headers), unexpected: status >= 500 };
 }
 
@@ -101,7 +101,7 @@ function fromDatabaseError(error: unknown): ErrorReply | undefined {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as
     { code?: string; message?: string } | undefined;
   const code = driverError?.code;
-  if (error instanceof QueryFailedError) {
+  if (error instanceof QueryFailedError && code !== undefined) {
     switch (code) {
       case '23505':
         return reply(409, { detail: 'Resource already exists' });

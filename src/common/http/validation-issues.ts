@@ -10,7 +10,7 @@ interface IssueKind {
 }
 
 interface ConstraintContext {
-  bound?: unknown;
+  bound?: string;
 }
 
 // class-validator constraint names mapped onto the error types the existing

@@ -70,7 +70,7 @@ export class JsonLogger implements LoggerService {
     const fields: Record<string, unknown> = { context };
     if (stack) fields.stack = stack;
     if (message !== null && typeof message === 'object') {
-      this.root[level]({ ...fields, ...(message as object) });
+      this.root[level]({ ...fields, ...message });
     } else {
       this.root[level](fields, String(message));
     }
