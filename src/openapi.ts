@@ -54,6 +54,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   // Private code (package.json: UNLICENSED): no licence is granted, and the document says so.
   document.info.license = { name: 'Proprietary' };
   applyOperationIds(document);
+  orderPathParameters(document);
   declarePublicOperations(document);
   exemplifyPathParameters(document);
   exemplifyModelProperties(document);
@@ -78,6 +79,26 @@ function applyOperationIds(document: OpenAPIObject): void {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (operation?.summary) operation.operationId = operationIdFor(operation.summary, path, method);
+    }
+  }
+}
+
+/**
+ * Path parameters first, in the order the path names them (`tenant_id` is declared once
+ * per controller, so Nest lists it last), then the others as declared: generated SDKs take
+ * them positionally.
+ */
+function orderPathParameters(document: OpenAPIObject): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (!operation?.parameters) continue;
+      const position = (parameter: (typeof operation.parameters)[number]) =>
+        '$ref' in parameter || parameter.in !== 'path' ? Number.MAX_SAFE_INTEGER : path.indexOf(`{${parameter.name}}`);
+      operation.parameters = operation.parameters
+        .map((parameter, index) => ({ parameter, index }))
+        .sort((a, b) => position(a.parameter) - position(b.parameter) || a.index - b.index)
+        .map(({ parameter }) => parameter);
     }
   }
 }

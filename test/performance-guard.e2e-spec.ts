@@ -30,7 +30,7 @@ function sequentialScans(node: PlanNode): string[] {
 }
 
 /**
- * The CI guard of the benchmark (issue 6): on a 10,000-user synthetic tenant, every App
+ * The CI guard of the benchmark (npm run bench): on a 10,000-user synthetic tenant, every App
  * Assignments read keeps index-backed plans and a fixed number of statements. No timing
  * is asserted: absolute speed is the benchmark's business (npm run bench).
  */

@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
+import { ChangesModule } from '../changes/changes.module';
 import { TenantsModule } from '../tenants/tenants.module';
-import { ApplicationEntity } from './application.entity';
 import { ApplicationsController } from './applications.controller';
+import { ApplicationsRepository } from './applications.repository';
 import { ApplicationsService } from './applications.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApplicationEntity]), TenantsModule, AuditModule],
+  imports: [TenantsModule, ChangesModule],
   controllers: [ApplicationsController],
-  providers: [ApplicationsService],
+  providers: [ApplicationsService, ApplicationsRepository],
   exports: [ApplicationsService],
 })
 export class ApplicationsModule {}

@@ -1,13 +1,17 @@
 import { Body, Controller, Delete, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '../audit/actor';
-import { RequireScopes } from '../common/auth/decorators';
+import { ApiTags } from '@nestjs/swagger';
+import { ApplicationsErrors } from '../applications/applications.errors';
+import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
+import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiListResponseEnvelope, ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { GroupsErrors } from '../groups/groups.errors';
+import { UsersErrors } from '../users/users.errors';
+import { AssignmentsErrors } from './assignments.errors';
 import { AssignmentsService } from './assignments.service';
 import { AppAssignment, ApplicationAssigneesResponse, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { AssignmentCreate, BulkAssignmentCreate } from './dto/assignment-create.dto';
@@ -23,7 +27,7 @@ import { UserApplicationsQueryDto } from './dto/user-applications-query.dto';
 
 /** The nine operations of the published App Assignments reference, path for path. */
 @ApiTags('App Assignments')
-@ApiBearerAuth()
+@TenantScoped()
 @Controller('api/v1/tenants/:tenant_id')
 export class AssignmentsController {
   constructor(private readonly assignments: AssignmentsService) {}
@@ -35,10 +39,10 @@ export class AssignmentsController {
     description: 'Get all users and groups assigned to an application.',
     status: 200,
     response: ApiResponseEnvelope(ApplicationAssigneesResponse),
-    errors: [404],
+    errors: [ApplicationsErrors.notFound],
   })
   getApplicationAssignees(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
   ): Promise<ApplicationAssigneesResponse> {
     return this.assignments.assignees(tenantId, applicationId);
@@ -52,10 +56,10 @@ export class AssignmentsController {
       'Get all users who have access to an application.\n\nThis includes both directly assigned users and users who have access via group membership.',
     status: 200,
     response: PaginatedResponseEnvelope('dict'),
-    errors: [404],
+    errors: [ApplicationsErrors.notFound],
   })
   getApplicationEffectiveUsers(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @Query() query: PaginationQueryDto,
   ): Promise<Page<EffectiveUser>> {
@@ -69,10 +73,10 @@ export class AssignmentsController {
     description: 'Get all applications assigned to a group.',
     status: 200,
     response: ApiListResponseEnvelope(AppAssignment),
-    errors: [404],
+    errors: [GroupsErrors.notFound],
   })
   getGroupApplications(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
   ): Promise<AppAssignment[]> {
     return this.assignments.groupApplications(tenantId, groupId);
@@ -86,15 +90,20 @@ export class AssignmentsController {
     status: 201,
     response: ApiResponseEnvelope('dict'),
     example: GROUP_ASSIGNMENT_CREATED_EXAMPLE,
-    errors: [404, 409],
+    errors: [
+      GroupsErrors.notFound,
+      ApplicationsErrors.notFound,
+      AssignmentsErrors.goneMeanwhile,
+      AssignmentsErrors.alreadyAssignedToGroup,
+    ],
   })
   assignApplicationToGroup(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: AssignmentCreate,
   ): Promise<GroupAssignmentCreated> {
-    return this.assignments.assignToGroup(actor, tenantId, groupId, body.application_id);
+    return this.assignments.assignToGroup(tenantId, groupId, body.application_id, actor);
   }
 
   @Delete('groups/:group_id/applications/:application_id')
@@ -103,15 +112,15 @@ export class AssignmentsController {
     summary: 'Unassign Application From Group',
     description: 'Remove an application assignment from a group.',
     status: 204,
-    errors: [404],
+    errors: [AssignmentsErrors.notAssignedToGroup],
   })
   unassignApplicationFromGroup(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
+    @CurrentPrincipal() actor: Principal,
   ): Promise<void> {
-    return this.assignments.unassignFromGroup(actor, tenantId, groupId, applicationId);
+    return this.assignments.unassignFromGroup(tenantId, groupId, applicationId, actor);
   }
 
   @Get('users/:user_id/applications')
@@ -122,10 +131,10 @@ export class AssignmentsController {
       'Get all applications assigned to a user.\n\nReturns both directly assigned applications and those assigned via group membership.',
     status: 200,
     response: ApiResponseEnvelope(UserAssignedAppsResponse),
-    errors: [404],
+    errors: [UsersErrors.notFound],
   })
   getUserApplications(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Query() query: UserApplicationsQueryDto,
   ): Promise<UserAssignedAppsResponse> {
@@ -139,15 +148,20 @@ export class AssignmentsController {
     description: 'Assign an application to a user.',
     status: 201,
     response: ApiResponseEnvelope('dict'),
-    errors: [404, 409],
+    errors: [
+      UsersErrors.notFound,
+      ApplicationsErrors.notFound,
+      AssignmentsErrors.goneMeanwhile,
+      AssignmentsErrors.alreadyAssignedToUser,
+    ],
   })
   assignApplicationToUser(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: AssignmentCreate,
   ): Promise<UserAssignmentCreated> {
-    return this.assignments.assignToUser(actor, tenantId, userId, body.application_id);
+    return this.assignments.assignToUser(tenantId, userId, body.application_id, actor);
   }
 
   @Post('users/:user_id/applications/bulk')
@@ -158,15 +172,15 @@ export class AssignmentsController {
     status: 201,
     response: ApiResponseEnvelope('dict'),
     example: BULK_ASSIGNMENT_RESULT_EXAMPLE,
-    errors: [404],
+    errors: [UsersErrors.notFound, AssignmentsErrors.applicationsNotFound, AssignmentsErrors.goneMeanwhile],
   })
   bulkAssignApplicationsToUser(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: BulkAssignmentCreate,
   ): Promise<BulkAssignmentResult> {
-    return this.assignments.bulkAssignToUser(actor, tenantId, userId, body.application_ids);
+    return this.assignments.bulkAssignToUser(tenantId, userId, body.application_ids, actor);
   }
 
   @Delete('users/:user_id/applications/:application_id')
@@ -175,14 +189,14 @@ export class AssignmentsController {
     summary: 'Unassign Application From User',
     description: 'Remove an application assignment from a user.',
     status: 204,
-    errors: [404],
+    errors: [AssignmentsErrors.notAssignedToUser],
   })
   unassignApplicationFromUser(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
+    @CurrentPrincipal() actor: Principal,
   ): Promise<void> {
-    return this.assignments.unassignFromUser(actor, tenantId, userId, applicationId);
+    return this.assignments.unassignFromUser(tenantId, userId, applicationId, actor);
   }
 }

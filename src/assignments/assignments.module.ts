@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ApplicationsModule } from '../applications/applications.module';
-import { AuditModule } from '../audit/audit.module';
+import { ChangesModule } from '../changes/changes.module';
 import { GroupsModule } from '../groups/groups.module';
 import { UsersModule } from '../users/users.module';
 import { AssignmentsController } from './assignments.controller';
@@ -8,7 +8,7 @@ import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 
 @Module({
-  imports: [UsersModule, GroupsModule, ApplicationsModule, AuditModule],
+  imports: [UsersModule, GroupsModule, ApplicationsModule, ChangesModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsService, AssignmentsRepository],
 })

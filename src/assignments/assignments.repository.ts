@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
 import { runSql } from '../common/database/run-sql';
+import type { Tx } from '../common/database/transaction';
 import { offsetOf, PageRequest } from '../common/http/page';
 import {
   ASSIGNEES_SQL,
@@ -14,6 +16,8 @@ import {
   GROUP_APPLICATIONS_SQL,
   USER_APPLICATIONS_SQL,
 } from './assignments.sql';
+import type { AssignmentType } from './dto/app-assignment.dto';
+import type { EffectiveUser } from './dto/assignment-results';
 import type { CountStrategy, EffectiveUserSources, PageStrategy } from './effective-users.plan';
 
 const PAGE_STATEMENTS: Record<Exclude<PageStrategy, 'empty'>, string> = {
@@ -21,7 +25,6 @@ const PAGE_STATEMENTS: Record<Exclude<PageStrategy, 'empty'>, string> = {
   walking: EFFECTIVE_USERS_PAGE_BY_WALKING_SQL,
   collecting: EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL,
 };
-import type { AssignmentType } from './dto/app-assignment.dto';
 
 export interface AssignmentRow {
   application_id: string;
@@ -37,15 +40,6 @@ export interface AssigneesRow {
   groups: string[];
 }
 
-export interface EffectiveUserRow {
-  user_id: string;
-  email: string;
-  display_name: string;
-  status: string;
-  direct: boolean;
-  via_groups: string[];
-}
-
 /** The row a list read returns when its user or group exists but has nothing assigned. */
 type NullRow = { [K in keyof AssignmentRow]: null };
 
@@ -53,6 +47,11 @@ type NullRow = { [K in keyof AssignmentRow]: null };
 function assignmentsOf(rows: Array<AssignmentRow | NullRow>): AssignmentRow[] | undefined {
   if (rows.length === 0) return undefined;
   return rows.filter((row): row is AssignmentRow => row.application_id !== null);
+}
+
+async function total(source: DataSource, sql: string, parameters: unknown[]): Promise<number> {
+  const { rows } = await runSql<{ total: string }>(source, sql, parameters);
+  return Number(rows[0].total);
 }
 
 /**
@@ -69,6 +68,7 @@ export class AssignmentsRepository {
    * assignment wins; otherwise the group whose assignment is oldest (ties: smallest
    * group id). Ordered by application name, then id.
    */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, true] })
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[] | undefined> {
     const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, USER_APPLICATIONS_SQL, [
       tenantId,
@@ -79,12 +79,14 @@ export class AssignmentsRepository {
   }
 
   /** A group's assignments, ordered by application name, then id. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
   async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[] | undefined> {
     const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, GROUP_APPLICATIONS_SQL, [tenantId, groupId]);
     return assignmentsOf(rows);
   }
 
   /** Directly assigned users and assigned groups, oldest assignment first, ties by id. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
   async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow | undefined> {
     const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(this.dataSource, ASSIGNEES_SQL, [
       tenantId,
@@ -94,6 +96,7 @@ export class AssignmentsRepository {
   }
 
   /** Whether the application exists, and what its effective users are made of. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
   async effectiveUserSources(tenantId: string, applicationId: string): Promise<EffectiveUserSources | undefined> {
     const { rows } = await runSql<{
       application_exists: boolean;
@@ -111,6 +114,13 @@ export class AssignmentsRepository {
   }
 
   /** How many distinct users can use the application, counted the way the plan says. */
+  @GenerateSql(
+    { name: 'union', params: [Dummy.tenant, Dummy.application, { kind: 'union' }, 0] },
+    {
+      name: 'beside the largest group',
+      params: [Dummy.tenant, Dummy.application, { kind: 'beside-largest-group', groupId: Dummy.group, members: 1 }, 0],
+    },
+  )
   async effectiveUsersCount(
     tenantId: string,
     applicationId: string,
@@ -123,11 +133,11 @@ export class AssignmentsRepository {
       case 'everyone':
         return tenantUsers;
       case 'union':
-        return this.total(EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
+        return total(this.dataSource, EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
       case 'beside-largest-group':
         return (
           strategy.members +
-          (await this.total(EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [tenantId, applicationId, strategy.groupId]))
+          (await total(this.dataSource, EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [tenantId, applicationId, strategy.groupId]))
         );
     }
   }
@@ -136,14 +146,19 @@ export class AssignmentsRepository {
    * One page of the users who can use the application, each once, ordered by email then
    * id, with `direct` and the sorted `via_groups`, found the way the plan says.
    */
+  @GenerateSql(
+    { name: 'all users', params: [Dummy.tenant, Dummy.application, 'all-users', FIRST_PAGE] },
+    { name: 'walking', params: [Dummy.tenant, Dummy.application, 'walking', FIRST_PAGE] },
+    { name: 'collecting', params: [Dummy.tenant, Dummy.application, 'collecting', FIRST_PAGE] },
+  )
   async effectiveUsersPage(
     tenantId: string,
     applicationId: string,
     strategy: PageStrategy,
     page: PageRequest,
-  ): Promise<EffectiveUserRow[]> {
+  ): Promise<EffectiveUser[]> {
     if (strategy === 'empty') return [];
-    const { rows } = await runSql<EffectiveUserRow>(this.dataSource, PAGE_STATEMENTS[strategy], [
+    const { rows } = await runSql<EffectiveUser>(this.dataSource, PAGE_STATEMENTS[strategy], [
       tenantId,
       applicationId,
       page.perPage,
@@ -152,21 +167,11 @@ export class AssignmentsRepository {
     return rows;
   }
 
-  private async total(sql: string, parameters: unknown[]): Promise<number> {
-    const { rows } = await runSql<{ total: string }>(this.dataSource, sql, parameters);
-    return Number(rows[0].total);
-  }
-
   /** Inserts a direct assignment; undefined when it already existed (the primary key decides). */
-  async assignToUser(
-    tenantId: string,
-    userId: string,
-    applicationId: string,
-    actor: string,
-    manager: EntityManager,
-  ): Promise<Date | undefined> {
+  @GenerateSql({ params: [Dummy.tenant, Dummy.otherUser, Dummy.application, 'alice', Dummy.tx] })
+  async assignToUser(tenantId: string, userId: string, applicationId: string, actor: string, tx: Tx): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      manager,
+      tx,
       `INSERT INTO user_app_assignments (tenant_id, user_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -176,15 +181,17 @@ export class AssignmentsRepository {
     return rows[0]?.assigned_at;
   }
 
+  /** Inserts a group assignment; undefined when it already existed. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.otherApplication, 'alice', Dummy.tx] })
   async assignToGroup(
     tenantId: string,
     groupId: string,
     applicationId: string,
     actor: string,
-    manager: EntityManager,
+    tx: Tx,
   ): Promise<Date | undefined> {
     const { rows } = await runSql<{ assigned_at: Date }>(
-      manager,
+      tx,
       `INSERT INTO group_app_assignments (tenant_id, group_id, application_id, assigned_by)
        VALUES ($1, $2, $3, $4)
        ON CONFLICT DO NOTHING
@@ -194,10 +201,11 @@ export class AssignmentsRepository {
     return rows[0]?.assigned_at;
   }
 
-  /** Which of `applicationIds` exist in the tenant. */
-  async existingApplications(manager: EntityManager, tenantId: string, applicationIds: string[]): Promise<Set<string>> {
+  /** Which of `applicationIds` exist in the tenant, locked against deletion until the transaction ends. */
+  @GenerateSql({ params: [Dummy.tenant, [Dummy.application, Dummy.otherApplication], Dummy.tx] })
+  async existingApplications(tenantId: string, applicationIds: string[], tx: Tx): Promise<Set<string>> {
     const { rows } = await runSql<{ id: string }>(
-      manager,
+      tx,
       `SELECT id::text AS id FROM applications WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR KEY SHARE`,
       [tenantId, applicationIds],
     );
@@ -205,15 +213,16 @@ export class AssignmentsRepository {
   }
 
   /** Inserts the direct assignments that do not exist yet; returns the ids newly assigned. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.otherUser, [Dummy.application, Dummy.otherApplication], 'alice', Dummy.tx] })
   async assignManyToUser(
-    manager: EntityManager,
     tenantId: string,
     userId: string,
     applicationIds: string[],
     actor: string,
+    tx: Tx,
   ): Promise<Set<string>> {
     const { rows } = await runSql<{ application_id: string }>(
-      manager,
+      tx,
       `INSERT INTO user_app_assignments (tenant_id, user_id, application_id, assigned_by)
        SELECT $1, $2, requested.id, $4 FROM unnest($3::uuid[]) AS requested(id)
         -- A fixed order, so concurrent overlapping bulk requests cannot deadlock.
@@ -225,26 +234,25 @@ export class AssignmentsRepository {
     return new Set(rows.map((row) => row.application_id));
   }
 
-  async unassignFromUser(tenantId: string, userId: string, applicationId: string, manager: EntityManager): Promise<boolean> {
+  /** Deletes a direct assignment; false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, Dummy.application, Dummy.tx] })
+  async unassignFromUser(tenantId: string, userId: string, applicationId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(
-      manager,
+      tx,
       `DELETE FROM user_app_assignments WHERE tenant_id = $1 AND user_id = $2 AND application_id = $3`,
       [tenantId, userId, applicationId],
     );
     return affected === 1;
   }
 
-  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string, manager: EntityManager): Promise<boolean> {
+  /** Deletes a group assignment; false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.application, Dummy.tx] })
+  async unassignFromGroup(tenantId: string, groupId: string, applicationId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(
-      manager,
+      tx,
       `DELETE FROM group_app_assignments WHERE tenant_id = $1 AND group_id = $2 AND application_id = $3`,
       [tenantId, groupId, applicationId],
     );
     return affected === 1;
-  }
-
-  /** Runs `work` in one transaction; pass its manager to the write methods to join it. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
   }
 }

@@ -1,12 +1,14 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { ApplicationsErrors } from '../applications/applications.errors';
 import { ApplicationsService } from '../applications/applications.service';
-import type { Actor } from '../audit/actor';
-import { AuditService } from '../audit/audit.service';
-import { inTransaction } from '../common/database/transaction';
+import { ChangeWriter } from '../changes/change-writer';
+import type { Actor } from '../common/auth/principal';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
+import { GroupsErrors } from '../groups/groups.errors';
 import { GroupsService } from '../groups/groups.service';
+import { UsersErrors } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
+import { AssignmentsErrors } from './assignments.errors';
 import { AssignmentsRepository } from './assignments.repository';
 import { AppAssignment, ApplicationAssigneesResponse, UserAssignedAppsResponse } from './dto/app-assignment.dto';
 import { toAppAssignment } from './dto/assignment.mapper';
@@ -18,6 +20,9 @@ import type {
 } from './dto/assignment-results';
 import { planEffectiveUsers } from './effective-users.plan';
 
+/** A user, group or application deleted between the existence check and the write. */
+const VIOLATIONS = { missingReference: AssignmentsErrors.goneMeanwhile };
+
 @Injectable()
 export class AssignmentsService {
   constructor(
@@ -25,25 +30,25 @@ export class AssignmentsService {
     private readonly users: UsersService,
     private readonly groups: GroupsService,
     private readonly applications: ApplicationsService,
-    private readonly audit: AuditService,
+    private readonly changes: ChangeWriter,
   ) {}
 
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<UserAssignedAppsResponse> {
     const rows = await this.assignments.userApplications(tenantId, userId, includeGroups);
-    if (!rows) throw new NotFoundException('User not found');
+    if (!rows) throw UsersErrors.notFound.error();
     const applications = rows.map(toAppAssignment);
     return { user_id: userId, applications, total_count: applications.length };
   }
 
   async groupApplications(tenantId: string, groupId: string): Promise<AppAssignment[]> {
     const rows = await this.assignments.groupApplications(tenantId, groupId);
-    if (!rows) throw new NotFoundException('Group not found');
+    if (!rows) throw GroupsErrors.notFound.error();
     return rows.map(toAppAssignment);
   }
 
   async assignees(tenantId: string, applicationId: string): Promise<ApplicationAssigneesResponse> {
     const row = await this.assignments.assignees(tenantId, applicationId);
-    if (!row) throw new NotFoundException('Application not found');
+    if (!row) throw ApplicationsErrors.notFound.error();
     return {
       application_id: applicationId,
       users: row.users,
@@ -59,7 +64,7 @@ export class AssignmentsService {
    */
   async effectiveUsers(tenantId: string, applicationId: string, page: PageRequest): Promise<Page<EffectiveUser>> {
     const sources = await this.assignments.effectiveUserSources(tenantId, applicationId);
-    if (!sources) throw new NotFoundException('Application not found');
+    if (!sources) throw ApplicationsErrors.notFound.error();
     const plan = planEffectiveUsers(sources, offsetOf(page), page.perPage);
     const [total, rows] = await Promise.all([
       this.assignments.effectiveUsersCount(tenantId, applicationId, plan.count, sources.tenantUsers),
@@ -68,40 +73,46 @@ export class AssignmentsService {
     return new Page(rows, page.page, page.perPage, total);
   }
 
-  async assignToUser(actor: Actor, tenantId: string, userId: string, applicationId: string): Promise<UserAssignmentCreated> {
+  async assignToUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<UserAssignmentCreated> {
     await Promise.all([this.users.assertExists(tenantId, userId), this.applications.assertExists(tenantId, applicationId)]);
-    const assignedAt = await this.write(async (manager) => {
-      const at = await this.assignments.assignToUser(tenantId, userId, applicationId, actor.subject, manager);
-      if (!at) throw new ConflictException('Application is already assigned to this user');
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'assignment.user_assigned',
-        { type: 'user', id: userId },
-        { application_id: applicationId },
-      );
-      return at;
+    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      const assignedAt = await this.assignments.assignToUser(tenantId, userId, applicationId, actor.subject, tx);
+      if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToUser.error();
+      return {
+        result: {
+          user_id: userId,
+          application_id: applicationId,
+          assignment_type: 'direct',
+          assigned_at: assignedAt.toISOString(),
+        },
+        audit: {
+          action: 'assignment.user_assigned',
+          target: { type: 'user', id: userId },
+          details: { application_id: applicationId },
+        },
+      };
     });
-    return { user_id: userId, application_id: applicationId, assignment_type: 'direct', assigned_at: assignedAt.toISOString() };
   }
 
-  async assignToGroup(actor: Actor, tenantId: string, groupId: string, applicationId: string): Promise<GroupAssignmentCreated> {
+  async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<GroupAssignmentCreated> {
     await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
-    const assignedAt = await this.write(async (manager) => {
-      const at = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, manager);
-      if (!at) throw new ConflictException('Application is already assigned to this group');
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'assignment.group_assigned',
-        { type: 'group', id: groupId },
-        { application_id: applicationId },
-      );
-      return at;
+    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      const assignedAt = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, tx);
+      if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToGroup.error();
+      return {
+        result: {
+          group_id: groupId,
+          application_id: applicationId,
+          assignment_type: 'group',
+          assigned_at: assignedAt.toISOString(),
+        },
+        audit: {
+          action: 'assignment.group_assigned',
+          target: { type: 'group', id: groupId },
+          details: { application_id: applicationId },
+        },
+      };
     });
-    return { group_id: groupId, application_id: applicationId, assignment_type: 'group', assigned_at: assignedAt.toISOString() };
   }
 
   /**
@@ -109,79 +120,69 @@ export class AssignmentsService {
    * it and nothing is written; ids already assigned are reported, not an error.
    */
   async bulkAssignToUser(
-    actor: Actor,
     tenantId: string,
     userId: string,
     applicationIds: string[],
+    actor: Actor,
   ): Promise<BulkAssignmentResult> {
     const requested = [...new Set(applicationIds.map((id) => id.toLowerCase()))];
     await this.users.assertExists(tenantId, userId);
-    const newly = await this.write(async (manager) => {
-      const existing = await this.assignments.existingApplications(manager, tenantId, requested);
+    const assigned = await this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      const existing = await this.assignments.existingApplications(tenantId, requested, tx);
       const missing = requested.filter((id) => !existing.has(id));
-      if (missing.length > 0) throw new NotFoundException(`Applications not found: ${missing.join(', ')}`);
-      const inserted = await this.assignments.assignManyToUser(manager, tenantId, userId, requested, actor.subject);
-      const assignedIds = requested.filter((id) => inserted.has(id));
-      if (assignedIds.length > 0) {
-        await this.audit.record(
-          manager,
-          tenantId,
-          actor,
-          'assignment.user_bulk_assigned',
-          { type: 'user', id: userId },
-          {
-            application_ids: assignedIds,
-          },
-        );
-      }
-      return assignedIds;
+      if (missing.length > 0) throw AssignmentsErrors.applicationsNotFound.error(missing);
+      const inserted = await this.assignments.assignManyToUser(tenantId, userId, requested, actor.subject, tx);
+      const newly = requested.filter((id) => inserted.has(id));
+      return {
+        result: newly,
+        audit:
+          newly.length > 0
+            ? {
+                action: 'assignment.user_bulk_assigned',
+                target: { type: 'user', id: userId },
+                details: { application_ids: newly },
+              }
+            : undefined,
+      };
     });
-    const assigned = new Set(newly);
+    const newly = new Set(assigned);
     return {
       user_id: userId,
-      assigned: newly,
-      already_assigned: requested.filter((id) => !assigned.has(id)),
-      assigned_count: newly.length,
+      assigned,
+      already_assigned: requested.filter((id) => !newly.has(id)),
+      assigned_count: assigned.length,
     };
   }
 
-  async unassignFromUser(actor: Actor, tenantId: string, userId: string, applicationId: string): Promise<void> {
-    await this.write(async (manager) => {
-      if (!(await this.assignments.unassignFromUser(tenantId, userId, applicationId, manager))) {
-        throw new NotFoundException('Application is not assigned to this user');
+  unassignFromUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<void> {
+    return this.changes.write(tenantId, actor, {}, async (tx) => {
+      if (!(await this.assignments.unassignFromUser(tenantId, userId, applicationId, tx))) {
+        throw AssignmentsErrors.notAssignedToUser.error();
       }
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'assignment.user_unassigned',
-        { type: 'user', id: userId },
-        { application_id: applicationId },
-      );
+      return {
+        result: undefined,
+        audit: {
+          action: 'assignment.user_unassigned',
+          target: { type: 'user', id: userId },
+          details: { application_id: applicationId },
+        },
+      };
     });
   }
 
-  async unassignFromGroup(actor: Actor, tenantId: string, groupId: string, applicationId: string): Promise<void> {
-    await this.write(async (manager) => {
-      if (!(await this.assignments.unassignFromGroup(tenantId, groupId, applicationId, manager))) {
-        throw new NotFoundException('Application is not assigned to this group');
+  unassignFromGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<void> {
+    return this.changes.write(tenantId, actor, {}, async (tx) => {
+      if (!(await this.assignments.unassignFromGroup(tenantId, groupId, applicationId, tx))) {
+        throw AssignmentsErrors.notAssignedToGroup.error();
       }
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'assignment.group_unassigned',
-        { type: 'group', id: groupId },
-        { application_id: applicationId },
-      );
+      return {
+        result: undefined,
+        audit: {
+          action: 'assignment.group_unassigned',
+          target: { type: 'group', id: groupId },
+          details: { application_id: applicationId },
+        },
+      };
     });
-  }
-
-  /**
-   * One transaction for the change and its audit event. A user, group or application
-   * deleted between the existence check and the write is a 404.
-   */
-  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return inTransaction(this.assignments, work, { missingReference: 'User, group or application not found' });
   }
 }

@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit.controller';
+import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
-import { AuditEventEntity } from './audit-event.entity';
 
-/** The audit trail: every other feature module records its writes here. Depends on nothing. */
+/** The audit trail: every write records its events through AuditRepository. Depends on nothing. */
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   controllers: [AuditController],
-  providers: [AuditService],
-  exports: [AuditService],
+  providers: [AuditService, AuditRepository],
+  exports: [AuditRepository],
 })
 export class AuditModule {}

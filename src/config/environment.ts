@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { parseBooleanText } from '../common/boolean-text';
 
 /** The HS256 secret used when none is configured. Accepted only outside production. */
 export const DEVELOPMENT_JWT_SECRET = 'development-secret-change-me-0123456789abcdef';
@@ -36,13 +37,7 @@ const toList = ({ value }: { value: unknown }) =>
 
 const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
-const toBoolean = ({ value }: { value: unknown }) => {
-  if (typeof value !== 'string') return value;
-  const normalized = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(normalized)) return true;
-  if (['false', '0', 'no', 'off'].includes(normalized)) return false;
-  return value;
-};
+const toBoolean = ({ value }: { value: unknown }) => parseBooleanText(value);
 
 /** Every environment variable the service reads, validated once at boot. */
 export class Environment {

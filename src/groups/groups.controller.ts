@@ -1,35 +1,43 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '../audit/actor';
-import { RequireScopes } from '../common/auth/decorators';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
+import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { TenantsErrors } from '../tenants/tenants.errors';
+import { UsersErrors } from '../users/users.errors';
 import { AddGroupMemberDto } from './dto/add-group-member.dto';
 import { CreateGroupDto } from './dto/create-group.dto';
 import { GroupMemberResponse, GroupResponse } from './dto/group.dto';
 import { ListGroupsQueryDto } from './dto/list-groups-query.dto';
 import { UpdateGroupDto } from './dto/update-group.dto';
+import { GroupsErrors } from './groups.errors';
 import { GroupsService } from './groups.service';
 
 @ApiTags('Groups')
-@ApiBearerAuth()
+@TenantScoped()
 @Controller('api/v1/tenants/:tenant_id/groups')
 export class GroupsController {
   constructor(private readonly groups: GroupsService) {}
 
   @Post()
   @RequireScopes(Scope.GroupsWrite)
-  @Endpoint({ summary: 'Create Group', status: 201, response: ApiResponseEnvelope(GroupResponse), errors: [404, 409] })
+  @Endpoint({
+    summary: 'Create Group',
+    status: 201,
+    response: ApiResponseEnvelope(GroupResponse),
+    errors: [TenantsErrors.notFound, GroupsErrors.nameTaken],
+  })
   create(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: CreateGroupDto,
   ): Promise<GroupResponse> {
-    return this.groups.create(actor, tenantId, body);
+    return this.groups.create(tenantId, actor, body);
   }
 
   @Get()
@@ -39,32 +47,34 @@ export class GroupsController {
     description: 'Groups of the tenant ordered by name, then id. `q` filters on the name.',
     status: 200,
     response: PaginatedResponseEnvelope(GroupResponse),
-    errors: [404],
+    errors: [TenantsErrors.notFound],
   })
-  list(@Param('tenant_id', UuidParamPipe) tenantId: string, @Query() query: ListGroupsQueryDto): Promise<Page<GroupResponse>> {
+  list(@TenantId() tenantId: string, @Query() query: ListGroupsQueryDto): Promise<Page<GroupResponse>> {
     return this.groups.list(tenantId, query.toPageRequest(), query.q);
   }
 
   @Get(':group_id')
   @RequireScopes(Scope.GroupsRead)
-  @Endpoint({ summary: 'Get Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [404] })
-  get(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
-    @Param('group_id', UuidParamPipe) groupId: string,
-  ): Promise<GroupResponse> {
+  @Endpoint({ summary: 'Get Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [GroupsErrors.notFound] })
+  get(@TenantId() tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<GroupResponse> {
     return this.groups.get(tenantId, groupId);
   }
 
   @Patch(':group_id')
   @RequireScopes(Scope.GroupsWrite)
-  @Endpoint({ summary: 'Update Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [404, 409] })
+  @Endpoint({
+    summary: 'Update Group',
+    status: 200,
+    response: ApiResponseEnvelope(GroupResponse),
+    errors: [GroupsErrors.notFound, GroupsErrors.nameTaken],
+  })
   update(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateGroupDto,
   ): Promise<GroupResponse> {
-    return this.groups.update(actor, tenantId, groupId, body);
+    return this.groups.update(tenantId, groupId, actor, body);
   }
 
   @Delete(':group_id')
@@ -73,14 +83,14 @@ export class GroupsController {
     summary: 'Delete Group',
     description: 'Deletes the group with its memberships and its application assignments.',
     status: 204,
-    errors: [404],
+    errors: [GroupsErrors.notFound],
   })
   remove(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
+    @CurrentPrincipal() actor: Principal,
   ): Promise<void> {
-    return this.groups.remove(actor, tenantId, groupId);
+    return this.groups.remove(tenantId, groupId, actor);
   }
 
   @Get(':group_id/members')
@@ -90,10 +100,10 @@ export class GroupsController {
     description: 'Members ordered by email, then user id.',
     status: 200,
     response: PaginatedResponseEnvelope(GroupMemberResponse),
-    errors: [404],
+    errors: [GroupsErrors.notFound],
   })
   listMembers(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Query() query: PaginationQueryDto,
   ): Promise<Page<GroupMemberResponse>> {
@@ -102,25 +112,30 @@ export class GroupsController {
 
   @Post(':group_id/members')
   @RequireScopes(Scope.GroupsWrite)
-  @Endpoint({ summary: 'Add Group Member', status: 201, response: ApiResponseEnvelope(GroupMemberResponse), errors: [404, 409] })
+  @Endpoint({
+    summary: 'Add Group Member',
+    status: 201,
+    response: ApiResponseEnvelope(GroupMemberResponse),
+    errors: [GroupsErrors.notFound, UsersErrors.notFound, GroupsErrors.goneMeanwhile, GroupsErrors.alreadyMember],
+  })
   addMember(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: AddGroupMemberDto,
   ): Promise<GroupMemberResponse> {
-    return this.groups.addMember(actor, tenantId, groupId, body.user_id);
+    return this.groups.addMember(tenantId, groupId, body.user_id, actor);
   }
 
   @Delete(':group_id/members/:user_id')
   @RequireScopes(Scope.GroupsWrite)
-  @Endpoint({ summary: 'Remove Group Member', status: 204, errors: [404] })
+  @Endpoint({ summary: 'Remove Group Member', status: 204, errors: [GroupsErrors.notMember] })
   removeMember(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Param('user_id', UuidParamPipe) userId: string,
+    @CurrentPrincipal() actor: Principal,
   ): Promise<void> {
-    return this.groups.removeMember(actor, tenantId, groupId, userId);
+    return this.groups.removeMember(tenantId, groupId, userId, actor);
   }
 }

@@ -1,18 +1,16 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
+import { ChangesModule } from '../changes/changes.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { UsersModule } from '../users/users.module';
-import { GroupEntity } from './group.entity';
 import { GroupMembersRepository } from './group-members.repository';
-import { GroupMembershipEntity } from './group-membership.entity';
 import { GroupsController } from './groups.controller';
+import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([GroupEntity, GroupMembershipEntity]), TenantsModule, UsersModule, AuditModule],
+  imports: [TenantsModule, UsersModule, ChangesModule],
   controllers: [GroupsController],
-  providers: [GroupsService, GroupMembersRepository],
+  providers: [GroupsService, GroupsRepository, GroupMembersRepository],
   exports: [GroupsService],
 })
 export class GroupsModule {}

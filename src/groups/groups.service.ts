@@ -1,11 +1,8 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import type { Actor } from '../audit/actor';
-import { AuditService } from '../audit/audit.service';
-import { containsPattern } from '../common/database/postgres-errors';
-import { inTransaction } from '../common/database/transaction';
-import { offsetOf, Page, PageRequest } from '../common/http/page';
+import { Injectable } from '@nestjs/common';
+import { ChangeWriter } from '../changes/change-writer';
+import type { Actor } from '../common/auth/principal';
+import { Page, PageRequest } from '../common/http/page';
+import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersService } from '../users/users.service';
 import { CreateGroupDto } from './dto/create-group.dto';
@@ -13,64 +10,62 @@ import { GroupMemberResponse, GroupResponse } from './dto/group.dto';
 import { toGroupResponse } from './dto/group.mapper';
 import { toGroupMemberResponse } from './dto/group-member.mapper';
 import { UpdateGroupDto } from './dto/update-group.dto';
-import { GroupEntity } from './group.entity';
 import { GroupMembersRepository } from './group-members.repository';
+import { GroupsErrors } from './groups.errors';
+import { GroupsRepository } from './groups.repository';
+
+const GROUP_VIOLATIONS = { duplicate: GroupsErrors.nameTaken, missingReference: TenantsErrors.notFound };
+const MEMBER_VIOLATIONS = { missingReference: GroupsErrors.goneMeanwhile };
 
 @Injectable()
 export class GroupsService {
   constructor(
-    @InjectRepository(GroupEntity) private readonly groups: Repository<GroupEntity>,
+    private readonly groups: GroupsRepository,
     private readonly members: GroupMembersRepository,
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
-    private readonly audit: AuditService,
+    private readonly changes: ChangeWriter,
   ) {}
 
-  async create(actor: Actor, tenantId: string, input: CreateGroupDto): Promise<GroupResponse> {
-    return this.write(async (manager) => {
-      const group = await manager.save(
-        manager.create(GroupEntity, { tenantId, name: input.name, description: input.description ?? null }),
-      );
-      await this.audit.record(manager, tenantId, actor, 'group.created', { type: 'group', id: group.id }, { ...input });
-      return toGroupResponse(group);
+  create(tenantId: string, actor: Actor, input: CreateGroupDto): Promise<GroupResponse> {
+    return this.changes.write(tenantId, actor, GROUP_VIOLATIONS, async (tx) => {
+      const group = await this.groups.insert(tenantId, { name: input.name, description: input.description ?? null }, tx);
+      return {
+        result: toGroupResponse(group),
+        audit: { action: 'group.created', target: { type: 'group', id: group.id }, details: { ...input } },
+      };
     });
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   async list(tenantId: string, page: PageRequest, q?: string): Promise<Page<GroupResponse>> {
     await this.tenants.assertExists(tenantId);
-    const query = this.groups.createQueryBuilder('g').where('g.tenant_id = :tenantId', { tenantId });
-    if (q) query.andWhere('g.name ILIKE :pattern', { pattern: containsPattern(q) });
-    const [rows, total] = await query
-      .orderBy('g.name', 'ASC')
-      .addOrderBy('g.id', 'ASC')
-      .offset(offsetOf(page))
-      .limit(page.perPage)
-      .getManyAndCount();
+    const { rows, total } = await this.groups.page(tenantId, page, q);
     return new Page(rows.map(toGroupResponse), page.page, page.perPage, total);
   }
 
   async get(tenantId: string, groupId: string): Promise<GroupResponse> {
-    return toGroupResponse(await this.findOrFail(tenantId, groupId));
+    const group = await this.groups.find(tenantId, groupId);
+    if (!group) throw GroupsErrors.notFound.error();
+    return toGroupResponse(group);
   }
 
-  async update(actor: Actor, tenantId: string, groupId: string, input: UpdateGroupDto): Promise<GroupResponse> {
-    return this.write(async (manager) => {
-      const group = await this.findOrFail(tenantId, groupId, manager);
-      if (input.name !== undefined) group.name = input.name;
-      if (input.description !== undefined) group.description = input.description;
-      const saved = await manager.save(group);
-      await this.audit.record(manager, tenantId, actor, 'group.updated', { type: 'group', id: groupId }, { ...input });
-      return toGroupResponse(saved);
+  update(tenantId: string, groupId: string, actor: Actor, input: UpdateGroupDto): Promise<GroupResponse> {
+    return this.changes.write(tenantId, actor, GROUP_VIOLATIONS, async (tx) => {
+      const group = await this.groups.update(tenantId, groupId, input, tx);
+      if (!group) throw GroupsErrors.notFound.error();
+      return {
+        result: toGroupResponse(group),
+        audit: { action: 'group.updated', target: { type: 'group', id: groupId }, details: { ...input } },
+      };
     });
   }
 
   /** Memberships and the group's assignments go with it (ON DELETE CASCADE). */
-  async remove(actor: Actor, tenantId: string, groupId: string): Promise<void> {
-    await this.write(async (manager) => {
-      const result = await manager.delete(GroupEntity, { tenantId, id: groupId });
-      if (!result.affected) throw new NotFoundException('Group not found');
-      await this.audit.record(manager, tenantId, actor, 'group.deleted', { type: 'group', id: groupId });
+  remove(tenantId: string, groupId: string, actor: Actor): Promise<void> {
+    return this.changes.write(tenantId, actor, {}, async (tx) => {
+      if (!(await this.groups.delete(tenantId, groupId, tx))) throw GroupsErrors.notFound.error();
+      return { result: undefined, audit: { action: 'group.deleted', target: { type: 'group', id: groupId } } };
     });
   }
 
@@ -80,65 +75,30 @@ export class GroupsService {
     return new Page(rows.map(toGroupMemberResponse), page.page, page.perPage, total);
   }
 
-  async addMember(actor: Actor, tenantId: string, groupId: string, userId: string): Promise<GroupMemberResponse> {
+  async addMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<GroupMemberResponse> {
     await Promise.all([this.assertExists(tenantId, groupId), this.users.assertExists(tenantId, userId)]);
-    return this.write(async (manager) => {
-      if (!(await this.members.add(tenantId, groupId, userId, manager))) {
-        throw new ConflictException('User is already a member of this group');
-      }
-      const member = await this.members.find(tenantId, groupId, userId, manager);
-      if (!member) throw new NotFoundException('Group or user not found');
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'group.member_added',
-        { type: 'group', id: groupId },
-        { user_id: userId },
-      );
-      return toGroupMemberResponse(member);
+    return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, async (tx) => {
+      const member = await this.members.add(tenantId, groupId, userId, tx);
+      if (!member) throw GroupsErrors.alreadyMember.error();
+      return {
+        result: toGroupMemberResponse(member),
+        audit: { action: 'group.member_added', target: { type: 'group', id: groupId }, details: { user_id: userId } },
+      };
     });
   }
 
-  async removeMember(actor: Actor, tenantId: string, groupId: string, userId: string): Promise<void> {
-    await this.write(async (manager) => {
-      if (!(await this.members.remove(tenantId, groupId, userId, manager))) {
-        throw new NotFoundException('User is not a member of this group');
-      }
-      await this.audit.record(
-        manager,
-        tenantId,
-        actor,
-        'group.member_removed',
-        { type: 'group', id: groupId },
-        { user_id: userId },
-      );
+  removeMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<void> {
+    return this.changes.write(tenantId, actor, {}, async (tx) => {
+      if (!(await this.members.remove(tenantId, groupId, userId, tx))) throw GroupsErrors.notMember.error();
+      return {
+        result: undefined,
+        audit: { action: 'group.member_removed', target: { type: 'group', id: groupId }, details: { user_id: userId } },
+      };
     });
   }
 
   /** 404 unless the group exists in this tenant. */
   async assertExists(tenantId: string, groupId: string): Promise<void> {
-    if (!(await this.groups.existsBy({ tenantId, id: groupId }))) throw new NotFoundException('Group not found');
-  }
-
-  private async findOrFail(
-    tenantId: string,
-    groupId: string,
-    manager: EntityManager = this.groups.manager,
-  ): Promise<GroupEntity> {
-    const group = await manager.findOneBy(GroupEntity, { tenantId, id: groupId });
-    if (!group) throw new NotFoundException('Group not found');
-    return group;
-  }
-
-  /**
-   * One transaction for the change and its audit event. A foreign-key violation means
-   * the tenant, group or user was deleted meanwhile.
-   */
-  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return inTransaction(this.groups.manager, work, {
-      duplicate: 'A group with this name already exists in this tenant',
-      missingReference: 'Tenant, group or user not found',
-    });
+    if (!(await this.groups.exists(tenantId, groupId))) throw GroupsErrors.notFound.error();
   }
 }

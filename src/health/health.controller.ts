@@ -1,10 +1,10 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/auth/decorators';
+import { DatabaseErrors } from '../common/database/database.errors';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope } from '../common/http/envelopes';
+import { HealthService } from './health.service';
 
 @ApiSchema({ name: 'HealthStatus' })
 class HealthStatus {
@@ -12,12 +12,10 @@ class HealthStatus {
   status!: string;
 }
 
-const READINESS_TIMEOUT_MS = 2_000;
-
 @ApiTags('Health')
 @Controller('health')
 export class HealthController {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly health: HealthService) {}
 
   @Get('live')
   @Public()
@@ -40,20 +38,10 @@ export class HealthController {
     status: 200,
     response: ApiResponseEnvelope(HealthStatus),
     public: true,
-    errors: [503],
+    errors: [DatabaseErrors.unavailable],
   })
   async ready(): Promise<HealthStatus> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timeout')), READINESS_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.dataSource.query('SELECT 1'), timeout]);
-      return { status: 'ok' };
-    } catch {
-      throw new ServiceUnavailableException('Database is unavailable');
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.health.assertReady();
+    return { status: 'ok' };
   }
 }

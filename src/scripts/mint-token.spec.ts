@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { TENANT_SCOPES } from '../common/auth/scopes';
 import { DEVELOPMENT_JWT_SECRET } from '../config/environment';
-import { parseMintTokenArgs, PLATFORM_ADMIN_DEFAULT_TENANT, runMintToken, UsageError } from './mint-token';
+import { parseMintTokenArgs, runMintToken, UsageError } from './mint-token';
 
 const TENANT = '3f2c1a9e-8d4b-4c6e-9a1f-2b3c4d5e6f70';
 
@@ -39,10 +39,9 @@ describe('parseMintTokenArgs', () => {
     });
   });
 
-  it('gives a platform admin the nil tenant unless --tenant is given', () => {
+  it('gives a platform admin no tenant unless --tenant is given', () => {
     expect(parseMintTokenArgs(['--platform-admin'])).toEqual({
       help: false,
-      tenantId: PLATFORM_ADMIN_DEFAULT_TENANT,
       scopes: ['platform:admin'],
     });
     expect(parseMintTokenArgs(['--platform-admin', '--tenant', TENANT])).toMatchObject({
@@ -123,7 +122,8 @@ describe('runMintToken', () => {
       issuer: 'https://issuer.test',
       audience: 'iam-api',
     }) as jwt.JwtPayload;
-    expect(claims).toMatchObject({ tenant_id: PLATFORM_ADMIN_DEFAULT_TENANT, scope: 'platform:admin' });
+    expect(claims).toMatchObject({ scope: 'platform:admin' });
+    expect(claims).not.toHaveProperty('tenant_id');
     expect(() => jwt.verify(stdout.trim(), DEVELOPMENT_JWT_SECRET)).toThrow();
   });
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { mintDevelopmentToken } from '../common/auth/development-token';
 import { PLATFORM_ADMIN, Scope, TENANT_SCOPES } from '../common/auth/scopes';
+import { isUuid } from '../common/http/uuid';
 import { effectiveJwtSecret, EnvironmentError, validateEnvironment } from '../config/environment';
 
 /**
@@ -12,9 +13,6 @@ import { effectiveJwtSecret, EnvironmentError, validateEnvironment } from '../co
  * Prints only the token on stdout; errors go to stderr with exit code 2.
  */
 
-/** The tenant a platform admin token names when no --tenant is given. */
-export const PLATFORM_ADMIN_DEFAULT_TENANT = '00000000-0000-0000-0000-000000000000';
-
 export const USAGE = `Usage:
   npm run token -- --tenant <tenant-uuid> [--scopes "<scope> <scope> ..."] [--subject <sub>] [--expires-in <seconds>]
   npm run token -- --platform-admin [--tenant <tenant-uuid>] [--subject <sub>] [--expires-in <seconds>]
@@ -22,7 +20,7 @@ export const USAGE = `Usage:
 Options:
   --tenant <uuid>         the token's tenant_id (required unless --platform-admin)
   --scopes "<list>"       space- or comma-separated scopes (default: every tenant scope)
-  --platform-admin        add platform:admin (acts in any tenant); tenant_id defaults to ${PLATFORM_ADMIN_DEFAULT_TENANT}
+  --platform-admin        add platform:admin (acts in any tenant); no tenant_id claim unless --tenant is given
   --subject <sub>         the token's sub, recorded as the actor of changes (default: developer)
   --expires-in <seconds>  lifetime in seconds (default: 43200, i.e. 12 h)
   --help                  show this help
@@ -31,11 +29,9 @@ Known scopes: ${Object.values(Scope).join(' ')}`;
 
 const MAX_SUBJECT_LENGTH = 255;
 
-/** PostgreSQL's canonical uuid text, any version: every id the tenants table can hold. */
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export interface MintTokenRequest {
-  tenantId: string;
+  /** Absent for a platform admin's token without --tenant. */
+  tenantId?: string;
   scopes: string[];
   subject?: string;
   expiresInSeconds?: number;
@@ -86,19 +82,19 @@ export function parseMintTokenArgs(argv: readonly string[]): ParsedArguments {
     scopes = platformAdmin ? [PLATFORM_ADMIN] : [...TENANT_SCOPES];
   }
 
-  const request: { help: false } & MintTokenRequest = { help: false, tenantId, scopes };
+  const request: { help: false } & MintTokenRequest = { help: false, ...(tenantId === undefined ? {} : { tenantId }), scopes };
   if (values.subject !== undefined) request.subject = parseSubject(values.subject);
   if (values['expires-in'] !== undefined) request.expiresInSeconds = parseExpiresIn(values['expires-in']);
   return request;
 }
 
-function parseTenant(raw: string | undefined, platformAdmin: boolean): string {
+function parseTenant(raw: string | undefined, platformAdmin: boolean): string | undefined {
   if (raw === undefined) {
-    if (platformAdmin) return PLATFORM_ADMIN_DEFAULT_TENANT;
+    if (platformAdmin) return undefined;
     throw new UsageError('--tenant <tenant-uuid> is required (or --platform-admin)');
   }
   const tenantId = raw.trim();
-  if (!UUID_PATTERN.test(tenantId)) throw new UsageError(`--tenant must be a UUID, got "${raw}"`);
+  if (!isUuid(tenantId)) throw new UsageError(`--tenant must be a UUID, got "${raw}"`);
   return tenantId.toLowerCase();
 }
 

@@ -1,17 +1,16 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '../audit/actor';
-import { CurrentPrincipal, RequireScopes } from '../common/auth/decorators';
+import { AcrossTenants, CurrentPrincipal, RequireScopes, TenantId, TenantIdParameter } from '../common/auth/decorators';
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
-import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
+import { TenantsErrors } from './tenants.errors';
 import { TenantsService } from './tenants.service';
 
 @ApiTags('Tenants')
@@ -21,13 +20,20 @@ export class TenantsController {
   constructor(private readonly tenants: TenantsService) {}
 
   @Post()
+  @AcrossTenants()
   @RequireScopes(Scope.PlatformAdmin)
-  @Endpoint({ summary: 'Create Tenant', status: 201, response: ApiResponseEnvelope(TenantResponse), errors: [409] })
-  create(@CurrentActor() actor: Actor, @Body() body: CreateTenantDto): Promise<TenantResponse> {
+  @Endpoint({
+    summary: 'Create Tenant',
+    status: 201,
+    response: ApiResponseEnvelope(TenantResponse),
+    errors: [TenantsErrors.slugTaken],
+  })
+  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateTenantDto): Promise<TenantResponse> {
     return this.tenants.create(actor, body);
   }
 
   @Get()
+  @AcrossTenants()
   @RequireScopes(Scope.TenantsRead)
   @Endpoint({
     summary: 'List Tenants',
@@ -40,32 +46,45 @@ export class TenantsController {
   }
 
   @Get(':tenant_id')
+  @TenantIdParameter()
   @RequireScopes(Scope.TenantsRead)
-  @Endpoint({ summary: 'Get Tenant', status: 200, response: ApiResponseEnvelope(TenantResponse), errors: [404] })
-  get(@Param('tenant_id', UuidParamPipe) tenantId: string): Promise<TenantResponse> {
+  @Endpoint({
+    summary: 'Get Tenant',
+    status: 200,
+    response: ApiResponseEnvelope(TenantResponse),
+    errors: [TenantsErrors.notFound],
+  })
+  get(@TenantId() tenantId: string): Promise<TenantResponse> {
     return this.tenants.get(tenantId);
   }
 
   @Patch(':tenant_id')
+  @TenantIdParameter()
   @RequireScopes(Scope.PlatformAdmin)
-  @Endpoint({ summary: 'Update Tenant', status: 200, response: ApiResponseEnvelope(TenantResponse), errors: [404, 409] })
+  @Endpoint({
+    summary: 'Update Tenant',
+    status: 200,
+    response: ApiResponseEnvelope(TenantResponse),
+    errors: [TenantsErrors.notFound, TenantsErrors.slugTaken],
+  })
   update(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateTenantDto,
   ): Promise<TenantResponse> {
-    return this.tenants.update(actor, tenantId, body);
+    return this.tenants.update(tenantId, actor, body);
   }
 
   @Delete(':tenant_id')
+  @TenantIdParameter()
   @RequireScopes(Scope.PlatformAdmin)
   @Endpoint({
     summary: 'Delete Tenant',
     description: 'Deletes the tenant with all its users, groups, applications, memberships and assignments.',
     status: 204,
-    errors: [404],
+    errors: [TenantsErrors.notFound],
   })
-  remove(@CurrentActor() actor: Actor, @Param('tenant_id', UuidParamPipe) tenantId: string): Promise<void> {
-    return this.tenants.remove(actor, tenantId);
+  remove(@TenantId() tenantId: string, @CurrentPrincipal() actor: Principal): Promise<void> {
+    return this.tenants.remove(tenantId, actor);
   }
 }

@@ -1,14 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
-import { TenantEntity } from './tenant.entity';
+import { ChangesModule } from '../changes/changes.module';
 import { TenantsController } from './tenants.controller';
+import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantEntity]), AuditModule],
+  imports: [ChangesModule],
   controllers: [TenantsController],
-  providers: [TenantsService],
+  providers: [TenantsService, TenantsRepository],
   exports: [TenantsService],
 })
 export class TenantsModule {}

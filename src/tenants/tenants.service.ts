@@ -1,81 +1,71 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
-import type { Actor } from '../audit/actor';
-import { AuditService } from '../audit/audit.service';
-import { Principal } from '../common/auth/principal';
-import { inTransaction } from '../common/database/transaction';
-import { offsetOf, Page, PageRequest } from '../common/http/page';
+import { Injectable } from '@nestjs/common';
+import { ChangeWriter } from '../changes/change-writer';
+import { type Actor, Principal } from '../common/auth/principal';
+import { Page, PageRequest } from '../common/http/page';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { toTenantResponse } from './dto/tenant.mapper';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
-import { TenantEntity } from './tenant.entity';
+import { TenantsErrors } from './tenants.errors';
+import { TenantsRepository } from './tenants.repository';
+
+const VIOLATIONS = { duplicate: TenantsErrors.slugTaken };
 
 @Injectable()
 export class TenantsService {
   constructor(
-    @InjectRepository(TenantEntity) private readonly tenants: Repository<TenantEntity>,
-    private readonly audit: AuditService,
+    private readonly tenants: TenantsRepository,
+    private readonly changes: ChangeWriter,
   ) {}
 
-  async create(actor: Actor, input: CreateTenantDto): Promise<TenantResponse> {
-    return this.write(async (manager) => {
-      const tenant = await manager.save(
-        manager.create(TenantEntity, { name: input.name, slug: input.slug, status: input.status ?? 'active' }),
-      );
-      await this.audit.record(manager, tenant.id, actor, 'tenant.created', { type: 'tenant', id: tenant.id }, { ...input });
-      return toTenantResponse(tenant);
+  create(actor: Actor, input: CreateTenantDto): Promise<TenantResponse> {
+    return this.changes.write(undefined, actor, VIOLATIONS, async (tx) => {
+      const tenant = await this.tenants.insert({ name: input.name, slug: input.slug, status: input.status ?? 'active' }, tx);
+      return {
+        result: toTenantResponse(tenant),
+        audit: {
+          tenantId: tenant.id,
+          action: 'tenant.created',
+          target: { type: 'tenant', id: tenant.id },
+          details: { ...input },
+        },
+      };
     });
   }
 
   /** A platform admin sees every tenant; anyone else only the one their token acts in. */
   async list(principal: Principal, page: PageRequest): Promise<Page<TenantResponse>> {
-    const [rows, total] = await this.tenants.findAndCount({
-      where: principal.isPlatformAdmin ? {} : { id: principal.tenantId },
-      order: { slug: 'ASC', id: 'ASC' },
-      skip: offsetOf(page),
-      take: page.perPage,
-    });
+    const { rows, total } = await this.tenants.page(page, principal.isPlatformAdmin ? undefined : principal.tenantId);
     return new Page(rows.map(toTenantResponse), page.page, page.perPage, total);
   }
 
   async get(tenantId: string): Promise<TenantResponse> {
-    return toTenantResponse(await this.findOrFail(tenantId));
+    const tenant = await this.tenants.find(tenantId);
+    if (!tenant) throw TenantsErrors.notFound.error();
+    return toTenantResponse(tenant);
   }
 
-  async update(actor: Actor, tenantId: string, input: UpdateTenantDto): Promise<TenantResponse> {
-    return this.write(async (manager) => {
-      const tenant = await this.findOrFail(tenantId, manager);
-      manager.merge(TenantEntity, tenant, input);
-      const saved = await manager.save(tenant);
-      await this.audit.record(manager, tenantId, actor, 'tenant.updated', { type: 'tenant', id: tenantId }, { ...input });
-      return toTenantResponse(saved);
+  update(tenantId: string, actor: Actor, input: UpdateTenantDto): Promise<TenantResponse> {
+    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      const tenant = await this.tenants.update(tenantId, input, tx);
+      if (!tenant) throw TenantsErrors.notFound.error();
+      return {
+        result: toTenantResponse(tenant),
+        audit: { action: 'tenant.updated', target: { type: 'tenant', id: tenantId }, details: { ...input } },
+      };
     });
   }
 
   /** Everything of the tenant goes with it (ON DELETE CASCADE); its audit trail stays. */
-  async remove(actor: Actor, tenantId: string): Promise<void> {
-    await this.write(async (manager) => {
-      const result = await manager.delete(TenantEntity, { id: tenantId });
-      if (!result.affected) throw new NotFoundException('Tenant not found');
-      await this.audit.record(manager, tenantId, actor, 'tenant.deleted', { type: 'tenant', id: tenantId });
+  remove(tenantId: string, actor: Actor): Promise<void> {
+    return this.changes.write(tenantId, actor, {}, async (tx) => {
+      if (!(await this.tenants.delete(tenantId, tx))) throw TenantsErrors.notFound.error();
+      return { result: undefined, audit: { action: 'tenant.deleted', target: { type: 'tenant', id: tenantId } } };
     });
   }
 
   /** 404 unless the tenant exists; used by every tenant-scoped module. */
   async assertExists(tenantId: string): Promise<void> {
-    if (!(await this.tenants.existsBy({ id: tenantId }))) throw new NotFoundException('Tenant not found');
-  }
-
-  private async findOrFail(tenantId: string, manager: EntityManager = this.tenants.manager): Promise<TenantEntity> {
-    const tenant = await manager.findOneBy(TenantEntity, { id: tenantId });
-    if (!tenant) throw new NotFoundException('Tenant not found');
-    return tenant;
-  }
-
-  /** One transaction for the change and its audit event. */
-  private write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return inTransaction(this.tenants.manager, work, { duplicate: 'A tenant with this slug already exists' });
+    if (!(await this.tenants.exists(tenantId))) throw TenantsErrors.notFound.error();
   }
 }

@@ -1,33 +1,36 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Actor, CurrentActor } from '../audit/actor';
-import { RequireScopes } from '../common/auth/decorators';
+import { ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
+import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { TenantsErrors } from '../tenants/tenants.errors';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
 import { UserResponse } from './dto/user.dto';
+import { UsersErrors } from './users.errors';
 import { UsersService } from './users.service';
 
 @ApiTags('Users')
-@ApiBearerAuth()
+@TenantScoped()
 @Controller('api/v1/tenants/:tenant_id/users')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
   @RequireScopes(Scope.UsersWrite)
-  @Endpoint({ summary: 'Create User', status: 201, response: ApiResponseEnvelope(UserResponse), errors: [404, 409] })
-  create(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
-    @Body() body: CreateUserDto,
-  ): Promise<UserResponse> {
-    return this.users.create(actor, tenantId, body);
+  @Endpoint({
+    summary: 'Create User',
+    status: 201,
+    response: ApiResponseEnvelope(UserResponse),
+    errors: [TenantsErrors.notFound, UsersErrors.emailTaken],
+  })
+  create(@TenantId() tenantId: string, @CurrentPrincipal() actor: Principal, @Body() body: CreateUserDto): Promise<UserResponse> {
+    return this.users.create(tenantId, actor, body);
   }
 
   @Get()
@@ -37,32 +40,34 @@ export class UsersController {
     description: 'Users of the tenant ordered by email, then id. `q` filters on email or display name.',
     status: 200,
     response: PaginatedResponseEnvelope(UserResponse),
-    errors: [404],
+    errors: [TenantsErrors.notFound],
   })
-  list(@Param('tenant_id', UuidParamPipe) tenantId: string, @Query() query: ListUsersQueryDto): Promise<Page<UserResponse>> {
+  list(@TenantId() tenantId: string, @Query() query: ListUsersQueryDto): Promise<Page<UserResponse>> {
     return this.users.list(tenantId, query.toPageRequest(), query.q);
   }
 
   @Get(':user_id')
   @RequireScopes(Scope.UsersRead)
-  @Endpoint({ summary: 'Get User', status: 200, response: ApiResponseEnvelope(UserResponse), errors: [404] })
-  get(
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
-    @Param('user_id', UuidParamPipe) userId: string,
-  ): Promise<UserResponse> {
+  @Endpoint({ summary: 'Get User', status: 200, response: ApiResponseEnvelope(UserResponse), errors: [UsersErrors.notFound] })
+  get(@TenantId() tenantId: string, @Param('user_id', UuidParamPipe) userId: string): Promise<UserResponse> {
     return this.users.get(tenantId, userId);
   }
 
   @Patch(':user_id')
   @RequireScopes(Scope.UsersWrite)
-  @Endpoint({ summary: 'Update User', status: 200, response: ApiResponseEnvelope(UserResponse), errors: [404, 409] })
+  @Endpoint({
+    summary: 'Update User',
+    status: 200,
+    response: ApiResponseEnvelope(UserResponse),
+    errors: [UsersErrors.notFound, UsersErrors.emailTaken],
+  })
   update(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
+    @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateUserDto,
   ): Promise<UserResponse> {
-    return this.users.update(actor, tenantId, userId, body);
+    return this.users.update(tenantId, userId, actor, body);
   }
 
   @Delete(':user_id')
@@ -71,13 +76,13 @@ export class UsersController {
     summary: 'Delete User',
     description: 'Deletes the user with their group memberships and application assignments.',
     status: 204,
-    errors: [404],
+    errors: [UsersErrors.notFound],
   })
   remove(
-    @CurrentActor() actor: Actor,
-    @Param('tenant_id', UuidParamPipe) tenantId: string,
+    @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
+    @CurrentPrincipal() actor: Principal,
   ): Promise<void> {
-    return this.users.remove(actor, tenantId, userId);
+    return this.users.remove(tenantId, userId, actor);
   }
 }

@@ -74,9 +74,9 @@ describe('Token attacks', () => {
   }
 
   /** 401, `invalid_token`, and the one body every invalid token gets. */
-  async function expectRejected(app: TestApp, token: string): Promise<Response> {
+  async function expectRejected(app: TestApp, token: string, path = PROBE): Promise<Response> {
     cases += 1;
-    const response = await probe(app, `Bearer ${token}`);
+    const response = await probe(app, `Bearer ${token}`, path);
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toMatch(INVALID_TOKEN_CHALLENGE);
     expect(response.body).toEqual({ detail: expect.any(String) });
@@ -85,8 +85,8 @@ describe('Token attacks', () => {
     return response;
   }
 
-  async function expectAccepted(app: TestApp, token: string): Promise<void> {
-    const response = await probe(app, `Bearer ${token}`);
+  async function expectAccepted(app: TestApp, token: string, path = PROBE): Promise<void> {
+    const response = await probe(app, `Bearer ${token}`, path);
     expect(response.status).toBe(200);
   }
 
@@ -142,6 +142,16 @@ describe('Token attacks', () => {
       it('refuses a non-numeric exp', () => expectRejected(app, hs(claims({ exp: String(now() + 600) }))));
       it('refuses a missing tenant_id', () => expectRejected(app, hs(claims({}, ['tenant_id']))));
       it('refuses a tenant_id that is not a string', () => expectRejected(app, hs(claims({ tenant_id: 42 }))));
+      it.each([['not-a-uuid'], [''], ["x' OR '1'='1"]])(
+        'refuses a tenant_id %j that is not a UUID, even where no path names a tenant',
+        (tenantId) => expectRejected(app, hs(claims({ tenant_id: tenantId, scope: 'tenants:read' })), '/api/v1/tenants'),
+      );
+      it('accepts a platform admin token without tenant_id (an identity provider has no tenant to name)', async () => {
+        await expectAccepted(app, hs(claims({ scope: 'platform:admin' }, ['tenant_id'])), '/api/v1/tenants');
+        await expectAccepted(app, hs(claims({ scope: 'platform:admin' }, ['tenant_id'])));
+      });
+      it('refuses a token without tenant_id that is not a platform admin', () =>
+        expectRejected(app, hs(claims({ scope: 'tenants:read users:read' }, ['tenant_id'])), '/api/v1/tenants'));
       it('refuses a missing sub', () => expectRejected(app, hs(claims({}, ['sub']))));
       it('refuses an empty sub', () => expectRejected(app, hs(claims({ sub: '' }))));
       it('refuses a sub over 255 characters', () => expectRejected(app, hs(claims({ sub: 's'.repeat(256) }))));

@@ -1,15 +1,15 @@
-import type { ApplicationEntity } from '../application.entity';
+import type { ApplicationRow } from '../applications.repository';
 import type { ApplicationResponse } from './application.dto';
 
-export function toApplicationResponse(entity: ApplicationEntity): ApplicationResponse {
+export function toApplicationResponse(row: ApplicationRow): ApplicationResponse {
   return {
-    id: entity.id,
-    tenant_id: entity.tenantId,
-    name: entity.name,
-    description: entity.description,
-    client_id: entity.clientId,
-    status: entity.status,
-    created_at: entity.createdAt.toISOString(),
-    updated_at: entity.updatedAt.toISOString(),
+    id: row.id,
+    tenant_id: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    client_id: row.client_id,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

@@ -1,16 +1,16 @@
-import type { AuditEventEntity } from '../audit-event.entity';
+import type { AuditEventRow } from '../audit.repository';
 import type { AuditEventResponse } from './audit-event.dto';
 
-export function toAuditEventResponse(entity: AuditEventEntity): AuditEventResponse {
+export function toAuditEventResponse(row: AuditEventRow): AuditEventResponse {
   return {
-    id: entity.id,
-    tenant_id: entity.tenantId,
-    occurred_at: entity.occurredAt.toISOString(),
-    actor: entity.actor,
-    action: entity.action,
-    target_type: entity.targetType,
-    target_id: entity.targetId,
-    details: entity.details,
-    request_id: entity.requestId,
+    id: row.id,
+    tenant_id: row.tenant_id,
+    occurred_at: row.occurred_at.toISOString(),
+    actor: row.actor,
+    action: row.action,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    details: row.details,
+    request_id: row.request_id,
   };
 }

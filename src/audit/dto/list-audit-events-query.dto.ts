@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PaginationQueryDto } from '../../common/http/pagination-query.dto';
 import { UUID_FORMAT } from '../../common/http/uuid';
+import type { AuditFilter } from '../audit.repository';
 import { AUDIT_ACTIONS, AUDIT_TARGET_TYPES } from '../audit-actions';
 
 export class ListAuditEventsQueryDto extends PaginationQueryDto {
@@ -24,4 +25,8 @@ export class ListAuditEventsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsUUID(UUID_FORMAT)
   target_id?: string;
+
+  toFilter(): AuditFilter {
+    return { action: this.action, targetType: this.target_type, targetId: this.target_id };
+  }
 }

@@ -3,7 +3,8 @@ import jwt from 'jsonwebtoken';
 
 export interface DevelopmentTokenOptions {
   secret: string;
-  tenantId: string;
+  /** Left out of the claims when absent (a platform admin's token). */
+  tenantId?: string;
   scopes: readonly string[];
   subject?: string;
   expiresInSeconds?: number;
@@ -13,7 +14,8 @@ export interface DevelopmentTokenOptions {
 
 /** Signs an HS256 token for development and tests. Never used in production. */
 export function mintDevelopmentToken(options: DevelopmentTokenOptions): string {
-  return jwt.sign({ tenant_id: options.tenantId, scope: options.scopes.join(' ') }, options.secret, {
+  const claims = { ...(options.tenantId === undefined ? {} : { tenant_id: options.tenantId }), scope: options.scopes.join(' ') };
+  return jwt.sign(claims, options.secret, {
     algorithm: 'HS256',
     subject: options.subject ?? 'developer',
     expiresIn: options.expiresInSeconds ?? 12 * 60 * 60,

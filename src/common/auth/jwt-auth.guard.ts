@@ -1,7 +1,7 @@
-import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { BEARER_CHALLENGE } from '../http/error-response';
+import { AuthErrors, BEARER_CHALLENGE } from './auth.errors';
 import { IS_PUBLIC } from './decorators';
 
 /** Global: every route needs a valid bearer token unless marked @Public(). */
@@ -21,10 +21,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
     if (error || !user) {
       const missing = info instanceof Error && /No auth token/i.test(info.message);
-      throw new UnauthorizedException({
-        message: missing ? 'Not authenticated' : 'Invalid token',
-        challenge: missing ? BEARER_CHALLENGE : `${BEARER_CHALLENGE}, error="invalid_token"`,
-      });
+      throw missing
+        ? AuthErrors.notAuthenticated.errorWithHeaders({ 'WWW-Authenticate': BEARER_CHALLENGE })
+        : AuthErrors.invalidToken.errorWithHeaders({ 'WWW-Authenticate': `${BEARER_CHALLENGE}, error="invalid_token"` });
     }
     return user;
   }

@@ -1,10 +1,14 @@
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { passportJwtSecret } from 'jwks-rsa';
-import { Strategy, StrategyOptionsWithoutRequest } from 'passport-jwt';
+import { Strategy, StrategyOptionsWithRequest } from 'passport-jwt';
 import { effectiveJwtSecret, Environment, resolveAlgorithms } from '../../config/environment';
+import { isUuid } from '../http/uuid';
+import { AuthErrors } from './auth.errors';
 import { Principal } from './principal';
+import { PLATFORM_ADMIN } from './scopes';
 
 export interface TokenClaims {
   sub?: unknown;
@@ -40,15 +44,23 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     super(strategyOptions(env));
   }
 
-  validate(claims: TokenClaims): Principal {
-    if (typeof claims.exp !== 'number') throw new UnauthorizedException('Invalid token');
+  /**
+   * A claim of the wrong type or shape makes the token invalid (401): `sub` 1..255
+   * characters, `exp` a number, `tenant_id` a UUID. Only a platform admin's token may
+   * leave `tenant_id` out: an identity provider has no tenant to put there.
+   */
+  validate(request: FastifyRequest, claims: TokenClaims): Principal {
+    if (typeof claims.exp !== 'number') throw AuthErrors.invalidToken.error();
     if (typeof claims.sub !== 'string' || claims.sub.length === 0 || claims.sub.length > 255) {
-      throw new UnauthorizedException('Invalid token');
+      throw AuthErrors.invalidToken.error();
     }
-    if (typeof claims.tenant_id !== 'string' || claims.tenant_id.length === 0) {
-      throw new UnauthorizedException('Invalid token');
+    const scopes = new Set(scopesOf(claims));
+    if (claims.tenant_id === undefined) {
+      if (!scopes.has(PLATFORM_ADMIN)) throw AuthErrors.invalidToken.error();
+      return new Principal(claims.sub, undefined, scopes, request.id);
     }
-    return new Principal(claims.sub, claims.tenant_id.toLowerCase(), new Set(scopesOf(claims)));
+    if (!isUuid(claims.tenant_id)) throw AuthErrors.invalidToken.error();
+    return new Principal(claims.sub, claims.tenant_id.toLowerCase(), scopes, request.id);
   }
 }
 
@@ -59,7 +71,7 @@ function scopesOf(claims: TokenClaims): string[] {
   return [];
 }
 
-function strategyOptions(env: Environment): StrategyOptionsWithoutRequest {
+function strategyOptions(env: Environment): StrategyOptionsWithRequest {
   const common = {
     jwtFromRequest: bearerCredentials,
     algorithms: resolveAlgorithms(env),
@@ -67,6 +79,7 @@ function strategyOptions(env: Environment): StrategyOptionsWithoutRequest {
     audience: env.JWT_AUDIENCE,
     ignoreExpiration: false,
     jsonWebTokenOptions: { clockTolerance: CLOCK_TOLERANCE_SECONDS },
+    passReqToCallback: true as const,
   };
   if (env.JWT_JWKS_URI) {
     return {

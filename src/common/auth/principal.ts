@@ -1,13 +1,21 @@
 import { PLATFORM_ADMIN } from './scopes';
 
+/** Who makes a change and in which request: what the audit trail records with it. */
+export interface Actor {
+  /** The token's `sub`. */
+  readonly subject: string;
+  readonly requestId: string;
+}
+
 /** The verified caller of a request, built from the token's claims. */
-export class Principal {
+export class Principal implements Actor {
   constructor(
     /** The token's `sub`: recorded as the actor of every change. */
     readonly subject: string,
-    /** The tenant the token acts in. */
-    readonly tenantId: string,
+    /** The tenant the token acts in; a platform admin's token may name none. */
+    readonly tenantId: string | undefined,
     readonly scopes: ReadonlySet<string>,
+    readonly requestId: string,
   ) {}
 
   get isPlatformAdmin(): boolean {

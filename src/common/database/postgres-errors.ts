@@ -6,8 +6,3 @@ export const FOREIGN_KEY_VIOLATION = '23503';
 export function isPostgresError(error: unknown, code: string): boolean {
   return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === code;
 }
-
-/** `%` and `_` in user text match literally in an ILIKE pattern. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-}

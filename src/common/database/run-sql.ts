@@ -1,4 +1,8 @@
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { sqlRecorder } from './sql-recorder';
+
+/** Where a statement runs: the pool (reads), or a transaction's manager (writes). */
+export type Queryable = DataSource | EntityManager;
 
 export interface SqlResult<T> {
   rows: T[];
@@ -8,13 +12,15 @@ export interface SqlResult<T> {
 /**
  * Runs one parameterised statement and returns its rows and affected count the same way
  * for every command (TypeORM's plain `query()` shapes DELETE/UPDATE results differently).
- * Inside a transaction pass its EntityManager, so the statement joins it.
+ * Inside a transaction pass its EntityManager, so the statement joins it. Every statement a
+ * repository sends goes through here (the SQL snapshot in src/queries records them).
  */
 export async function runSql<T = Record<string, unknown>>(
-  source: DataSource | EntityManager,
+  source: Queryable,
   sql: string,
   parameters: unknown[],
 ): Promise<SqlResult<T>> {
+  sqlRecorder.current?.(sql);
   const joined = source instanceof EntityManager ? source.queryRunner : undefined;
   const runner: QueryRunner = joined ?? (source instanceof DataSource ? source : source.connection).createQueryRunner();
   try {

@@ -1,35 +1,21 @@
-import { ConflictException, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { ErrorKind } from '../errors/api-error';
 import { FOREIGN_KEY_VIOLATION, isPostgresError, UNIQUE_VIOLATION } from './postgres-errors';
 
-export interface Transactional {
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T>;
+/** An open transaction: pass it to a repository's write methods so their statements join it. */
+export type Tx = EntityManager;
+
+/** What a constraint violation means to the caller of a write. */
+export interface Violations {
+  /** A unique constraint failed. */
+  duplicate?: ErrorKind;
+  /** A foreign key failed: a row the write refers to was deleted meanwhile. */
+  missingReference?: ErrorKind;
 }
 
-/** What a constraint violation means to the caller: the 409 or 404 message to answer with. */
-export interface ViolationMessages {
-  /** A unique constraint: 409 with this message. */
-  duplicate?: string;
-  /** A foreign key (a row referenced was deleted meanwhile): 404 with this message. */
-  missingReference?: string;
-}
-
-/**
- * Runs `work` in one transaction, so that a change and its audit event commit or roll back
- * together, and answers the constraint violations it can meet in the caller's words.
- */
-export async function inTransaction<T>(
-  source: Transactional,
-  work: (manager: EntityManager) => Promise<T>,
-  messages: ViolationMessages,
-): Promise<T> {
-  try {
-    return await source.transaction(work);
-  } catch (error) {
-    if (messages.duplicate && isPostgresError(error, UNIQUE_VIOLATION)) throw new ConflictException(messages.duplicate);
-    if (messages.missingReference && isPostgresError(error, FOREIGN_KEY_VIOLATION)) {
-      throw new NotFoundException(messages.missingReference);
-    }
-    throw error;
-  }
+/** The named error a constraint violation stands for, or the error itself. */
+export function violationError(error: unknown, violations: Violations): unknown {
+  if (violations.duplicate && isPostgresError(error, UNIQUE_VIOLATION)) return violations.duplicate.error();
+  if (violations.missingReference && isPostgresError(error, FOREIGN_KEY_VIOLATION)) return violations.missingReference.error();
+  return error;
 }

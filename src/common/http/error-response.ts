@@ -1,5 +1,8 @@
 import { HttpException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
+import { BEARER_CHALLENGE } from '../auth/auth.errors';
+import { DatabaseErrors } from '../database/database.errors';
+import { ApiError, type DocumentedError } from '../errors/api-error';
 import { RequestValidationException } from './validation.exception';
 
 export interface ErrorReply {
@@ -10,16 +13,25 @@ export interface ErrorReply {
   unexpected: boolean;
 }
 
-export const BEARER_CHALLENGE = 'Bearer realm="iam"';
+/** Which parts of the request carried input, for naming the location of a value the database refused. */
+export interface RequestInputs {
+  body: boolean;
+  query: boolean;
+}
+
+const RETRY_AFTER = { 'Retry-After': '5' };
 
 /**
  * Translates anything thrown while serving a request into the contract's error shapes:
  * `{"detail": [...]}` for 422, `{"detail": "..."}` for everything else. Never exposes a
  * stack trace or SQL.
  */
-export function toErrorReply(error: unknown): ErrorReply {
+export function toErrorReply(error: unknown, inputs: RequestInputs = { body: true, query: false }): ErrorReply {
   if (error instanceof RequestValidationException) {
     return reply(422, { detail: error.issues });
+  }
+  if (error instanceof ApiError) {
+    return fromApiError(error.kind, error.message, error.headers);
   }
   // Nest's Fastify adapter wraps Fastify's own errors (body parsing, size) as the cause of an HttpException.
   const fastifyReply = fromFastifyError(error instanceof HttpException ? error.cause : error);
@@ -27,7 +39,7 @@ export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof HttpException) {
     return fromHttpException(error);
   }
-  const databaseReply = fromDatabaseError(error);
+  const databaseReply = fromDatabaseError(error, inputs);
   if (databaseReply) return databaseReply;
   return { ...reply(500, { detail: 'Internal Server Error' }), unexpected: true };
 }
@@ -36,17 +48,21 @@ function reply(status: number, body: Record<string, unknown>, headers: Record<st
   return { status, body, headers, unexpected: false };
 }
 
-function fromHttpException(error: HttpException): ErrorReply {
-  const status = error.getStatus();
-  const response = error.getResponse();
-  const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': challengeOf(error) } : {};
-  if (status === 503) headers['Retry-After'] = '5';
-  return { ...reply(status, { detail: messageOf(response, error.message) }, headers), unexpected: status >= 500 };
+function fromApiError(kind: DocumentedError, message: string, headers: Record<string, string> = {}): ErrorReply {
+  const extra: Record<string, string> = { ...headers };
+  if (kind.status === 401 && !extra['WWW-Authenticate']) extra['WWW-Authenticate'] = BEARER_CHALLENGE;
+  if (kind.status === 503) Object.assign(extra, RETRY_AFTER);
+  return reply(kind.status, { detail: message }, extra);
 }
 
-function challengeOf(error: HttpException): string {
-  const response = error.getResponse() as { challenge?: string };
-  return typeof response === 'object' && response?.challenge ? response.challenge : BEARER_CHALLENGE;
+/** Nest's own exceptions (a route that does not exist, a method not allowed, an unexpected 500). */
+function fromHttpException(error: HttpException): ErrorReply {
+  const status = error.getStatus();
+  const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': BEARER_CHALLENGE } : {};
+  if (status === 503) Object.assign(headers, RETRY_AFTER);
+  // A 500 is a bug of ours (a guard or decorator that found the server misconfigured): its message is for the log only.
+  const detail = status === 500 ? 'Internal Server Error' : messageOf(error.getResponse(), error.message);
+  return { ...reply(status, { detail }, headers), unexpected: status >= 500 };
 }
 
 function messageOf(response: string | object, fallback: string): string {
@@ -97,30 +113,34 @@ const UNAVAILABLE_CODES = new Set([
   '53300',
 ]);
 
-function fromDatabaseError(error: unknown): ErrorReply | undefined {
+/** SQLSTATEs of a value PostgreSQL cannot take: invalid text representation, too long, bad encoding, out of range. */
+const INVALID_VALUE_CODES = new Set(['22P02', '22001', '22021', '22003']);
+
+function fromDatabaseError(error: unknown, inputs: RequestInputs): ErrorReply | undefined {
   const driverError = (error instanceof QueryFailedError ? error.driverError : error) as
     { code?: string; message?: string } | undefined;
   const code = driverError?.code;
   if (error instanceof QueryFailedError && code !== undefined) {
+    if (INVALID_VALUE_CODES.has(code)) {
+      // Validation let a value through that the database refuses; the error does not say
+      // which, only the part of the request it can have come from.
+      const loc = inputs.body ? 'body' : inputs.query ? 'query' : 'path';
+      return reply(422, { detail: [{ loc: [loc], msg: 'Input is not acceptable', type: 'value_error' }] });
+    }
     switch (code) {
       case '23505':
-        return reply(409, { detail: 'Resource already exists' });
+        return fromApiError(DatabaseErrors.duplicate, DatabaseErrors.duplicate.documented);
       case '23503':
-        return reply(409, { detail: 'Operation conflicts with a related resource' });
-      case '22P02':
-      case '22001':
-      case '22021':
-      case '22003':
-        return reply(422, { detail: [{ loc: ['body'], msg: 'Input is not acceptable', type: 'value_error' }] });
+        return fromApiError(DatabaseErrors.relatedConflict, DatabaseErrors.relatedConflict.documented);
       case '40001':
       case '40P01':
-        return reply(409, { detail: 'Conflicting concurrent update; retry the request' });
+        return fromApiError(DatabaseErrors.concurrentUpdate, DatabaseErrors.concurrentUpdate.documented);
       case '57014':
-        return reply(503, { detail: 'Database is unavailable' }, { 'Retry-After': '5' });
+        return fromApiError(DatabaseErrors.timedOut, DatabaseErrors.timedOut.documented);
     }
   }
   if ((code && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) || isConnectionFailure(driverError?.message)) {
-    return reply(503, { detail: 'Database is unavailable' }, { 'Retry-After': '5' });
+    return fromApiError(DatabaseErrors.unavailable, DatabaseErrors.unavailable.documented);
   }
   return undefined;
 }

@@ -16,8 +16,6 @@ export const EXAMPLE_META = {
   timestamp: EXAMPLE_TIMESTAMP,
 } as const;
 
-export const EXAMPLE_PAGINATION = { page: 1, per_page: 20, total_items: 42, total_pages: 3 } as const;
-
 /**
  * The reference declares some bodies as an untyped `dict` (API-CONTRACT.md gives their
  * fields). The schemas carry the commonest shape; an operation whose body differs shows

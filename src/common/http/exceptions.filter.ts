@@ -11,7 +11,10 @@ export class ExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const response = http.getResponse<FastifyReply>();
-    const reply = toErrorReply(exception);
+    const reply = toErrorReply(exception, {
+      body: request.body !== undefined && request.body !== null,
+      query: Object.keys(request.query ?? {}).length > 0,
+    });
     if (reply.unexpected) {
       this.logger.error(
         {

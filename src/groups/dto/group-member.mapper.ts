@@ -8,6 +8,6 @@ export function toGroupMemberResponse(row: GroupMemberRow): GroupMemberResponse 
     email: row.email,
     display_name: row.display_name,
     status: row.status,
-    added_at: new Date(row.added_at).toISOString(),
+    added_at: row.added_at.toISOString(),
   };
 }

@@ -1,13 +1,13 @@
-import type { GroupEntity } from '../group.entity';
+import type { GroupRow } from '../groups.repository';
 import type { GroupResponse } from './group.dto';
 
-export function toGroupResponse(entity: GroupEntity): GroupResponse {
+export function toGroupResponse(row: GroupRow): GroupResponse {
   return {
-    id: entity.id,
-    tenant_id: entity.tenantId,
-    name: entity.name,
-    description: entity.description,
-    created_at: entity.createdAt.toISOString(),
-    updated_at: entity.updatedAt.toISOString(),
+    id: row.id,
+    tenant_id: row.tenant_id,
+    name: row.name,
+    description: row.description,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

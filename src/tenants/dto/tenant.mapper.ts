@@ -1,13 +1,13 @@
-import type { TenantEntity } from '../tenant.entity';
+import type { TenantRow } from '../tenants.repository';
 import type { TenantResponse } from './tenant.dto';
 
-export function toTenantResponse(entity: TenantEntity): TenantResponse {
+export function toTenantResponse(row: TenantRow): TenantResponse {
   return {
-    id: entity.id,
-    name: entity.name,
-    slug: entity.slug,
-    status: entity.status,
-    created_at: entity.createdAt.toISOString(),
-    updated_at: entity.updatedAt.toISOString(),
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

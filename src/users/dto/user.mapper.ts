@@ -1,14 +1,14 @@
-import type { UserEntity } from '../user.entity';
+import type { UserRow } from '../users.repository';
 import type { UserResponse } from './user.dto';
 
-export function toUserResponse(entity: UserEntity): UserResponse {
+export function toUserResponse(row: UserRow): UserResponse {
   return {
-    id: entity.id,
-    tenant_id: entity.tenantId,
-    email: entity.email,
-    display_name: entity.displayName,
-    status: entity.status,
-    created_at: entity.createdAt.toISOString(),
-    updated_at: entity.updatedAt.toISOString(),
+    id: row.id,
+    tenant_id: row.tenant_id,
+    email: row.email,
+    display_name: row.display_name,
+    status: row.status,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
   };
 }

@@ -394,11 +394,11 @@ export type ListTenantsApiV1TenantsGetData = {
 
 export type ListTenantsApiV1TenantsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
@@ -427,15 +427,15 @@ export type CreateTenantApiV1TenantsPostData = {
 
 export type CreateTenantApiV1TenantsPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A tenant with this slug already exists"
    */
   409: ErrorResponse;
   /**
@@ -467,15 +467,15 @@ export type DeleteTenantApiV1TenantsTenantIdDeleteData = {
 
 export type DeleteTenantApiV1TenantsTenantIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -508,15 +508,15 @@ export type GetTenantApiV1TenantsTenantIdGetData = {
 
 export type GetTenantApiV1TenantsTenantIdGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -549,19 +549,19 @@ export type UpdateTenantApiV1TenantsTenantIdPatchData = {
 
 export type UpdateTenantApiV1TenantsTenantIdPatchErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A tenant with this slug already exists"
    */
   409: ErrorResponse;
   /**
@@ -601,15 +601,15 @@ export type ListApplicationsApiV1TenantsTenantIdApplicationsGetData = {
 
 export type ListApplicationsApiV1TenantsTenantIdApplicationsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -642,15 +642,15 @@ export type CreateApplicationApiV1TenantsTenantIdApplicationsPostData = {
 
 export type CreateApplicationApiV1TenantsTenantIdApplicationsPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -684,15 +684,15 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
 
 export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
   /**
@@ -726,15 +726,15 @@ export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetData =
 
 export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
   /**
@@ -768,15 +768,15 @@ export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchD
 
 export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
   /**
@@ -810,15 +810,15 @@ export type GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationId
 
 export type GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
   /**
@@ -855,15 +855,15 @@ export type GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicat
 
 export type GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicationIdEffectiveUsersGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
   /**
@@ -930,11 +930,11 @@ export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetData = {
 
 export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
@@ -974,15 +974,15 @@ export type ListGroupsApiV1TenantsTenantIdGroupsGetData = {
 
 export type ListGroupsApiV1TenantsTenantIdGroupsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -1015,19 +1015,19 @@ export type CreateGroupApiV1TenantsTenantIdGroupsPostData = {
 
 export type CreateGroupApiV1TenantsTenantIdGroupsPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A group with this name already exists in this tenant"
    */
   409: ErrorResponse;
   /**
@@ -1061,15 +1061,15 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteData = {
 
 export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
   /**
@@ -1103,15 +1103,15 @@ export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetData = {
 
 export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
   /**
@@ -1145,19 +1145,19 @@ export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchData = {
 
 export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A group with this name already exists in this tenant"
    */
   409: ErrorResponse;
   /**
@@ -1191,15 +1191,15 @@ export type GetGroupApplicationsApiV1TenantsTenantIdGroupsGroupIdApplicationsGet
 
 export type GetGroupApplicationsApiV1TenantsTenantIdGroupsGroupIdApplicationsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
   /**
@@ -1233,19 +1233,19 @@ export type AssignApplicationToGroupApiV1TenantsTenantIdGroupsGroupIdApplication
 
 export type AssignApplicationToGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found", "Application not found", "User, group or application not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "Application is already assigned to this group"
    */
   409: ErrorResponse;
   /**
@@ -1280,15 +1280,15 @@ export type UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplica
 
 export type UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application is not assigned to this group"
    */
   404: ErrorResponse;
   /**
@@ -1325,15 +1325,15 @@ export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetData = {
 
 export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
   /**
@@ -1367,19 +1367,19 @@ export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostData = {
 
 export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Group not found", "User not found", "Tenant, group or user not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "User is already a member of this group"
    */
   409: ErrorResponse;
   /**
@@ -1414,15 +1414,15 @@ export type RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDelet
 
 export type RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User is not a member of this group"
    */
   404: ErrorResponse;
   /**
@@ -1462,15 +1462,15 @@ export type ListUsersApiV1TenantsTenantIdUsersGetData = {
 
 export type ListUsersApiV1TenantsTenantIdUsersGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
@@ -1503,19 +1503,19 @@ export type CreateUserApiV1TenantsTenantIdUsersPostData = {
 
 export type CreateUserApiV1TenantsTenantIdUsersPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Tenant not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A user with this email already exists in this tenant"
    */
   409: ErrorResponse;
   /**
@@ -1549,15 +1549,15 @@ export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteData = {
 
 export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found"
    */
   404: ErrorResponse;
   /**
@@ -1591,15 +1591,15 @@ export type GetUserApiV1TenantsTenantIdUsersUserIdGetData = {
 
 export type GetUserApiV1TenantsTenantIdUsersUserIdGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found"
    */
   404: ErrorResponse;
   /**
@@ -1633,19 +1633,19 @@ export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchData = {
 
 export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "A user with this email already exists in this tenant"
    */
   409: ErrorResponse;
   /**
@@ -1684,15 +1684,15 @@ export type GetUserApplicationsApiV1TenantsTenantIdUsersUserIdApplicationsGetDat
 
 export type GetUserApplicationsApiV1TenantsTenantIdUsersUserIdApplicationsGetErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found"
    */
   404: ErrorResponse;
   /**
@@ -1726,19 +1726,19 @@ export type AssignApplicationToUserApiV1TenantsTenantIdUsersUserIdApplicationsPo
 
 export type AssignApplicationToUserApiV1TenantsTenantIdUsersUserIdApplicationsPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found", "Application not found", "User, group or application not found"
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data
+   * Conflicts with existing data: "Application is already assigned to this user"
    */
   409: ErrorResponse;
   /**
@@ -1772,15 +1772,15 @@ export type BulkAssignApplicationsToUserApiV1TenantsTenantIdUsersUserIdApplicati
 
 export type BulkAssignApplicationsToUserApiV1TenantsTenantIdUsersUserIdApplicationsBulkPostErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "User not found", "Applications not found: <ids>", "User, group or application not found"
    */
   404: ErrorResponse;
   /**
@@ -1815,15 +1815,15 @@ export type UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicatio
 
 export type UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicationsApplicationIdDeleteErrors = {
   /**
-   * Missing, invalid or expired bearer token
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
    */
   401: ErrorResponse;
   /**
-   * Token for another tenant, or missing scope
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
    */
   403: ErrorResponse;
   /**
-   * No such resource in this tenant
+   * No such resource in this tenant: "Application is not assigned to this user"
    */
   404: ErrorResponse;
   /**
@@ -1870,7 +1870,7 @@ export type ReadinessHealthReadyGetData = {
 
 export type ReadinessHealthReadyGetErrors = {
   /**
-   * Database unavailable
+   * Database unavailable: "Database is unavailable"
    */
   503: ErrorResponse;
 };

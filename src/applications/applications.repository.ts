@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { type PageOfRows, selectPage } from '../common/database/pagination';
+import { runSql } from '../common/database/run-sql';
+import { containsPattern } from '../common/database/text-search';
+import type { Tx } from '../common/database/transaction';
+import type { PageRequest } from '../common/http/page';
+import type { ApplicationStatus } from './application.entity';
+
+export interface ApplicationRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  client_id: string;
+  status: ApplicationStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ApplicationFields {
+  name: string;
+  description: string | null;
+  status: ApplicationStatus;
+}
+
+const COLUMNS = 'id, tenant_id, name, description, client_id, status, created_at, updated_at';
+
+@Injectable()
+export class ApplicationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ordered by name, then id; `q` matches the name, case-insensitively. */
+  @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'pay'] })
+  page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<ApplicationRow>> {
+    const where = q ? 'tenant_id = $1 AND name ILIKE $2' : 'tenant_id = $1';
+    return selectPage<ApplicationRow>(
+      this.dataSource,
+      {
+        rows: `SELECT ${COLUMNS} FROM applications WHERE ${where} ORDER BY name, id`,
+        count: `SELECT count(*) AS total FROM applications WHERE ${where}`,
+        parameters: q ? [tenantId, containsPattern(q)] : [tenantId],
+      },
+      page,
+    );
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
+  async find(tenantId: string, applicationId: string): Promise<ApplicationRow | undefined> {
+    const { rows } = await runSql<ApplicationRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM applications WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, applicationId],
+    );
+    return rows[0];
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
+  async exists(tenantId: string, applicationId: string): Promise<boolean> {
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      applicationId,
+    ]);
+    return rows.length > 0;
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, { name: 'Payroll', description: null, status: 'active' }, 'app_sql_snapshot', Dummy.tx] })
+  async insert(tenantId: string, fields: ApplicationFields, clientId: string, tx: Tx): Promise<ApplicationRow> {
+    const { rows } = await runSql<ApplicationRow>(
+      tx,
+      `INSERT INTO applications (tenant_id, name, description, status, client_id) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
+      [tenantId, fields.name, fields.description, fields.status, clientId],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Changes the fields given (`description` may be set to null); `updated_at` moves only
+   * when a value changes.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, { status: 'inactive' }, Dummy.tx] })
+  async update(
+    tenantId: string,
+    applicationId: string,
+    changes: Partial<ApplicationFields>,
+    tx: Tx,
+  ): Promise<ApplicationRow | undefined> {
+    const { rows } = await runSql<ApplicationRow>(
+      tx,
+      `UPDATE applications
+          SET name = coalesce($3, name),
+              description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+              status = coalesce($6, status),
+              updated_at = CASE WHEN (coalesce($3, name), CASE WHEN $4::boolean THEN $5 ELSE description END, coalesce($6, status))
+                                     IS DISTINCT FROM (name, description, status)
+                                THEN now() ELSE updated_at END
+        WHERE tenant_id = $1 AND id = $2
+        RETURNING ${COLUMNS}`,
+      [
+        tenantId,
+        applicationId,
+        changes.name ?? null,
+        changes.description !== undefined,
+        changes.description ?? null,
+        changes.status ?? null,
+      ],
+    );
+    return rows[0];
+  }
+
+  /** The application's assignments go with it (ON DELETE CASCADE); false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
+  async delete(tenantId: string, applicationId: string, tx: Tx): Promise<boolean> {
+    const { affected } = await runSql(tx, `DELETE FROM applications WHERE tenant_id = $1 AND id = $2`, [tenantId, applicationId]);
+    return affected === 1;
+  }
+}

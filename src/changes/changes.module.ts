@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ChangeWriter } from './change-writer';
+
+/** The write path every feature module changes data through (with its audit trail). */
+@Module({
+  imports: [AuditModule],
+  providers: [ChangeWriter],
+  exports: [ChangeWriter],
+})
+export class ChangesModule {}

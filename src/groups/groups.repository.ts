@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { type PageOfRows, selectPage } from '../common/database/pagination';
+import { runSql } from '../common/database/run-sql';
+import { containsPattern } from '../common/database/text-search';
+import type { Tx } from '../common/database/transaction';
+import type { PageRequest } from '../common/http/page';
+
+export interface GroupRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface GroupFields {
+  name: string;
+  description: string | null;
+}
+
+const COLUMNS = 'id, tenant_id, name, description, created_at, updated_at';
+
+@Injectable()
+export class GroupsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ordered by name, then id; `q` matches the name, case-insensitively. */
+  @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'eng'] })
+  page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<GroupRow>> {
+    const where = q ? 'tenant_id = $1 AND name ILIKE $2' : 'tenant_id = $1';
+    return selectPage<GroupRow>(
+      this.dataSource,
+      {
+        rows: `SELECT ${COLUMNS} FROM groups WHERE ${where} ORDER BY name, id`,
+        count: `SELECT count(*) AS total FROM groups WHERE ${where}`,
+        parameters: q ? [tenantId, containsPattern(q)] : [tenantId],
+      },
+      page,
+    );
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
+  async find(tenantId: string, groupId: string): Promise<GroupRow | undefined> {
+    const { rows } = await runSql<GroupRow>(this.dataSource, `SELECT ${COLUMNS} FROM groups WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      groupId,
+    ]);
+    return rows[0];
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
+  async exists(tenantId: string, groupId: string): Promise<boolean> {
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2`, [tenantId, groupId]);
+    return rows.length > 0;
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, { name: 'Engineering', description: null }, Dummy.tx] })
+  async insert(tenantId: string, fields: GroupFields, tx: Tx): Promise<GroupRow> {
+    const { rows } = await runSql<GroupRow>(
+      tx,
+      `INSERT INTO groups (tenant_id, name, description) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+      [tenantId, fields.name, fields.description],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Changes the fields given (`description` may be set to null); `updated_at` moves only
+   * when a value changes.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, { description: 'Builds things' }, Dummy.tx] })
+  async update(tenantId: string, groupId: string, changes: Partial<GroupFields>, tx: Tx): Promise<GroupRow | undefined> {
+    const { rows } = await runSql<GroupRow>(
+      tx,
+      `UPDATE groups
+          SET name = coalesce($3, name),
+              description = CASE WHEN $4::boolean THEN $5 ELSE description END,
+              updated_at = CASE WHEN (coalesce($3, name), CASE WHEN $4::boolean THEN $5 ELSE description END)
+                                     IS DISTINCT FROM (name, description)
+                                THEN now() ELSE updated_at END
+        WHERE tenant_id = $1 AND id = $2
+        RETURNING ${COLUMNS}`,
+      [tenantId, groupId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
+    );
+    return rows[0];
+  }
+
+  /** Memberships and the group's assignments go with it (ON DELETE CASCADE); false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
+  async delete(tenantId: string, groupId: string, tx: Tx): Promise<boolean> {
+    const { affected } = await runSql(tx, `DELETE FROM groups WHERE tenant_id = $1 AND id = $2`, [tenantId, groupId]);
+    return affected === 1;
+  }
+}

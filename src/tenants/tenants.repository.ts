@@ -1,0 +1,91 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { type PageOfRows, selectPage } from '../common/database/pagination';
+import { runSql } from '../common/database/run-sql';
+import type { Tx } from '../common/database/transaction';
+import type { PageRequest } from '../common/http/page';
+import type { TenantStatus } from './tenant.entity';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  slug: string;
+  status: TenantStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TenantFields {
+  name: string;
+  slug: string;
+  status: TenantStatus;
+}
+
+const COLUMNS = 'id, name, slug, status, created_at, updated_at';
+
+@Injectable()
+export class TenantsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ordered by slug, then id; `onlyTenantId` limits the list to that tenant. */
+  @GenerateSql({ name: 'every tenant', params: [FIRST_PAGE] }, { name: 'one tenant', params: [FIRST_PAGE, Dummy.tenant] })
+  page(page: PageRequest, onlyTenantId?: string): Promise<PageOfRows<TenantRow>> {
+    const where = onlyTenantId === undefined ? '' : 'WHERE id = $1';
+    return selectPage<TenantRow>(
+      this.dataSource,
+      {
+        rows: `SELECT ${COLUMNS} FROM tenants ${where} ORDER BY slug, id`,
+        count: `SELECT count(*) AS total FROM tenants ${where}`,
+        parameters: onlyTenantId === undefined ? [] : [onlyTenantId],
+      },
+      page,
+    );
+  }
+
+  @GenerateSql({ params: [Dummy.tenant] })
+  async find(tenantId: string, tx?: Tx): Promise<TenantRow | undefined> {
+    const { rows } = await runSql<TenantRow>(tx ?? this.dataSource, `SELECT ${COLUMNS} FROM tenants WHERE id = $1`, [tenantId]);
+    return rows[0];
+  }
+
+  @GenerateSql({ params: [Dummy.tenant] })
+  async exists(tenantId: string): Promise<boolean> {
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM tenants WHERE id = $1`, [tenantId]);
+    return rows.length > 0;
+  }
+
+  @GenerateSql({ params: [{ name: 'Acme', slug: 'acme-sql-snapshot', status: 'active' }, Dummy.tx] })
+  async insert(fields: TenantFields, tx: Tx): Promise<TenantRow> {
+    const { rows } = await runSql<TenantRow>(
+      tx,
+      `INSERT INTO tenants (name, slug, status) VALUES ($1, $2, $3) RETURNING ${COLUMNS}`,
+      [fields.name, fields.slug, fields.status],
+    );
+    return rows[0];
+  }
+
+  /** Changes the fields given; `updated_at` moves only when a value changes. */
+  @GenerateSql({ params: [Dummy.tenant, { name: 'Renamed' }, Dummy.tx] })
+  async update(tenantId: string, changes: Partial<TenantFields>, tx: Tx): Promise<TenantRow | undefined> {
+    const { rows } = await runSql<TenantRow>(
+      tx,
+      `UPDATE tenants
+          SET name = coalesce($2, name), slug = coalesce($3, slug), status = coalesce($4, status),
+              updated_at = CASE WHEN (coalesce($2, name), coalesce($3, slug), coalesce($4, status)) IS DISTINCT FROM (name, slug, status)
+                                THEN now() ELSE updated_at END
+        WHERE id = $1
+        RETURNING ${COLUMNS}`,
+      [tenantId, changes.name ?? null, changes.slug ?? null, changes.status ?? null],
+    );
+    return rows[0];
+  }
+
+  /** Everything of the tenant goes with it (ON DELETE CASCADE); false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.tx] })
+  async delete(tenantId: string, tx: Tx): Promise<boolean> {
+    const { affected } = await runSql(tx, `DELETE FROM tenants WHERE id = $1`, [tenantId]);
+    return affected === 1;
+  }
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { type PageOfRows, selectPage } from '../common/database/pagination';
+import { runSql } from '../common/database/run-sql';
+import { containsPattern } from '../common/database/text-search';
+import type { Tx } from '../common/database/transaction';
+import type { PageRequest } from '../common/http/page';
+import type { UserStatus } from './user.entity';
+
+export interface UserRow {
+  id: string;
+  tenant_id: string;
+  email: string;
+  display_name: string;
+  status: UserStatus;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface UserFields {
+  email: string;
+  display_name: string;
+  status: UserStatus;
+}
+
+const COLUMNS = 'id, tenant_id, email, display_name, status, created_at, updated_at';
+
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
+  @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'ada'] })
+  page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<UserRow>> {
+    const where = q ? 'tenant_id = $1 AND (email ILIKE $2 OR display_name ILIKE $2)' : 'tenant_id = $1';
+    return selectPage<UserRow>(
+      this.dataSource,
+      {
+        rows: `SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY email, id`,
+        count: `SELECT count(*) AS total FROM users WHERE ${where}`,
+        parameters: q ? [tenantId, containsPattern(q)] : [tenantId],
+      },
+      page,
+    );
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user] })
+  async find(tenantId: string, userId: string): Promise<UserRow | undefined> {
+    const { rows } = await runSql<UserRow>(this.dataSource, `SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      userId,
+    ]);
+    return rows[0];
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user] })
+  async exists(tenantId: string, userId: string): Promise<boolean> {
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2`, [tenantId, userId]);
+    return rows.length > 0;
+  }
+
+  @GenerateSql({ params: [Dummy.tenant, { email: 'ada@example.com', display_name: 'Ada', status: 'active' }, Dummy.tx] })
+  async insert(tenantId: string, fields: UserFields, tx: Tx): Promise<UserRow> {
+    const { rows } = await runSql<UserRow>(
+      tx,
+      `INSERT INTO users (tenant_id, email, display_name, status) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+      [tenantId, fields.email, fields.display_name, fields.status],
+    );
+    return rows[0];
+  }
+
+  /** Changes the fields given; `updated_at` moves only when a value changes. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, { display_name: 'Renamed' }, Dummy.tx] })
+  async update(tenantId: string, userId: string, changes: Partial<UserFields>, tx: Tx): Promise<UserRow | undefined> {
+    const { rows } = await runSql<UserRow>(
+      tx,
+      `UPDATE users
+          SET email = coalesce($3, email), display_name = coalesce($4, display_name), status = coalesce($5, status),
+              updated_at = CASE WHEN (coalesce($3, email), coalesce($4, display_name), coalesce($5, status))
+                                     IS DISTINCT FROM (email, display_name, status)
+                                THEN now() ELSE updated_at END
+        WHERE tenant_id = $1 AND id = $2
+        RETURNING ${COLUMNS}`,
+      [tenantId, userId, changes.email ?? null, changes.display_name ?? null, changes.status ?? null],
+    );
+    return rows[0];
+  }
+
+  /** Memberships and assignments go with the user (ON DELETE CASCADE); false when there was none. */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, Dummy.tx] })
+  async delete(tenantId: string, userId: string, tx: Tx): Promise<boolean> {
+    const { affected } = await runSql(tx, `DELETE FROM users WHERE tenant_id = $1 AND id = $2`, [tenantId, userId]);
+    return affected === 1;
+  }
+}
