@@ -1,5 +1,15 @@
 import { Client } from 'pg';
 import { benchTenantSlug } from './bench-database';
+import { REGION_LARGE, type ShapeKey, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant';
+
+/** One shape of "who can use this application" (seed-tenant.ts, SHAPES): its application. */
+export interface BenchShape {
+  key: ShapeKey;
+  label: string;
+  /** The application's name. */
+  application: string;
+  applicationId: string;
+}
 
 /** The ids a benchmark run reads and writes in a seeded tenant. */
 export interface BenchTenant {
@@ -16,6 +26,12 @@ export interface BenchTenant {
   sparseAppId: string;
   /** An ordinary application: direct users and a few groups. */
   ordinaryAppId: string;
+  /** Every shape's application, in SHAPES order. */
+  shapes: BenchShape[];
+  /** ~0.1% of the users (at least 20), assigned 20 ordinary applications. */
+  twentyAppsTeamGroupId: string;
+  /** 40% of the users, assigned nothing. */
+  regionLargeGroupId: string;
 }
 
 export async function loadBenchTenant(client: Client, users: number): Promise<BenchTenant> {
@@ -25,18 +41,34 @@ export async function loadBenchTenant(client: Client, users: number): Promise<Be
   const tenantId = tenant.rows[0].id;
   const one = async (sql: string, params: unknown[]): Promise<string> => {
     const result = await client.query<{ id: string }>(sql, params);
-    if (result.rowCount === 0) throw new Error(`bench tenant ${slug} is incomplete: ${sql}`);
+    if (result.rowCount === 0) {
+      throw new Error(`bench tenant ${slug} is incomplete (${sql} ${JSON.stringify(params)}): seed it again`);
+    }
     return result.rows[0].id;
   };
+  const application = (name: string) => one('SELECT id FROM applications WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
+  const group = (name: string) => one('SELECT id FROM groups WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
   const middle = String(Math.ceil(users / 2)).padStart(7, '0');
+  const shapes: BenchShape[] = [];
+  for (const shape of SHAPES) {
+    shapes.push({
+      key: shape.key,
+      label: shape.label,
+      application: shape.application,
+      applicationId: await application(shape.application),
+    });
+  }
   return {
     tenantId,
     users,
     userId: await one('SELECT id FROM users WHERE tenant_id = $1 AND email = $2', [tenantId, `user${middle}@bench.example`]),
-    groupId: await one(`SELECT id FROM groups WHERE tenant_id = $1 AND name = 'Group 000007'`, [tenantId]),
-    allEmployeesGroupId: await one(`SELECT id FROM groups WHERE tenant_id = $1 AND name = 'All Employees'`, [tenantId]),
-    denseAppId: await one(`SELECT id FROM applications WHERE tenant_id = $1 AND name = 'All Employees Portal'`, [tenantId]),
-    sparseAppId: await one(`SELECT id FROM applications WHERE tenant_id = $1 AND name = 'Sparse App'`, [tenantId]),
-    ordinaryAppId: await one(`SELECT id FROM applications WHERE tenant_id = $1 AND name = 'App 007'`, [tenantId]),
+    groupId: await group('Group 000007'),
+    allEmployeesGroupId: await group('All Employees'),
+    denseAppId: await application('All Employees Portal'),
+    sparseAppId: await application('Sparse App'),
+    ordinaryAppId: await application('App 007'),
+    shapes,
+    twentyAppsTeamGroupId: await group(TWENTY_APPS_TEAM),
+    regionLargeGroupId: await group(REGION_LARGE),
   };
 }

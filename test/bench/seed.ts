@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '../../src/database/database.options';
 import { openBenchDatabase, positiveInteger } from './bench-database';
-import { BENCH_APPLICATIONS, seedBenchTenant } from './seed-tenant';
+import { BENCH_APPLICATIONS, benchGroupCount, seedBenchTenant, SHAPE_ONLY_APPLICATIONS } from './seed-tenant';
 
 /** `npm run bench:seed -- --users N`: the benchmark tenant (see seed-tenant.ts), with a progress bar. */
 
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     await database.stop();
   }
   process.stdout.write(
-    `seeded ${users} users, ${Math.max(1, Math.round(users / 50)) + 1} groups, ${BENCH_APPLICATIONS} applications in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    `seeded ${users} users, ${benchGroupCount(users)} groups, ${BENCH_APPLICATIONS + SHAPE_ONLY_APPLICATIONS.length} applications in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
 }
 
