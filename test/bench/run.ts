@@ -1,20 +1,33 @@
 import { randomBytes } from 'node:crypto';
+import { Agent } from 'node:http';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../../src/common/auth/development-token';
 import { argument, type BenchDatabase, openBenchDatabase, positiveInteger } from './bench-database';
 import { type BenchTenant, loadBenchTenant } from './bench-tenant';
-import { drive, type LoadOptions, type Scenario } from './load';
+import { drive, type LoadOptions, type Sample, type Scenario, send, type Step, summarize } from './load';
 import { MemorySampler } from './memory-sampler';
 import { buildIfStale, freePort, type ServerProcess, startServer } from './processes';
-import { type BenchReport, type OperationResult, printReport, throughputRatio, writeReport } from './report';
-import { deepPage, PER_PAGE, readScenarios, type ScenarioIds, writeScenarios } from './scenarios';
+import {
+  type BenchReport,
+  type OperationResult,
+  printReport,
+  summarizeShapes,
+  type TargetCheck,
+  TARGETS,
+  throughputRatio,
+  writeReport,
+} from './report';
+import { deepPage, lastPage, PER_PAGE, readScenarios, type ScenarioIds, writeScenarios } from './scenarios';
+import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant';
 
 /**
- * `npm run bench -- --users N [--duration S] [--connections C] [--warmup S] [--pool P]`:
- * the built service and a bare `pg` + `node:http` baseline, both spawned against the
- * benchmark database, driven by autocannon over the App Assignments operations of the
- * seeded tenant `bench-N` (issue 6). Prints a table and writes test/bench/results/bench-N.json.
+ * `npm run bench -- --users N [--duration S] [--one-client-duration S] [--connections C]
+ * [--warmup S] [--pool P]`: the built service and a bare `pg` + `node:http` baseline, both
+ * spawned against the benchmark database, driven by autocannon (and, for the one-client
+ * reads, one sequential client) over the App Assignments operations of the seeded tenant
+ * `bench-N` (issue 6). Prints a table and writes test/bench/results/bench-N.json.
  */
 
 /** The token's subject, hence `assigned_by` of every row the benchmark writes (removed again at the end). */
@@ -23,14 +36,22 @@ const JWT_ISSUER = 'https://bench.iam.example';
 const JWT_AUDIENCE = 'iam-app-assignments-bench';
 const SINGLE_USERS = 200;
 const BULK_USERS_MAX = 50_000;
+const MEMBER_USERS = 200;
+/** The ordinary application the Region Large scenario assigns (not one All Employees or Twenty Apps Team uses). */
+const REGION_LARGE_APP = 'App 300';
+const REGION_LARGE_ITERATIONS = 5;
+/** How long to wait, between two runs, for the queries the previous one left behind. */
+const SETTLE_TIMEOUT_MS = 120_000;
 
 let stopAll: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const users = positiveInteger('users', 10_000);
+  const durationSeconds = positiveInteger('duration', 10);
   const settings = {
     users,
-    durationSeconds: positiveInteger('duration', 10),
+    durationSeconds,
+    oneClientDurationSeconds: Math.min(durationSeconds, positiveInteger('one-client-duration', 5)),
     warmupSeconds: warmupSeconds(),
     connections: positiveInteger('connections', 16),
     databasePoolSize: positiveInteger('pool', 16),
@@ -74,26 +95,32 @@ async function main(): Promise<void> {
     const token = mintDevelopmentToken({
       secret,
       tenantId: tenant.tenantId,
-      scopes: ['assignments:read', 'assignments:write'],
+      scopes: ['assignments:read', 'assignments:write', 'groups:write'],
       subject: BENCH_ACTOR,
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
     });
     const options: LoadOptions = { ...settings, headers: { authorization: `Bearer ${token}` } };
     const ids = await collectIds(client, tenant, service.url, options.headers);
-    const reads = readScenarios(ids);
+    const reads = readScenarios(ids, settings.oneClientDurationSeconds);
     await checkReadsAgree(reads, service.url, baseline.url, options.headers);
 
     const operations: OperationResult[] = [];
+    const db = client;
+    const run = async (url: string, scenario: Scenario) => {
+      await settle(db);
+      return drive(url, scenario, options);
+    };
     for (const scenario of reads) {
       progress(scenario, 'service');
-      const onService = await drive(service.url, scenario, options);
+      const onService = await run(service.url, scenario);
       progress(scenario, 'baseline');
-      const onBaseline = await drive(baseline.url, scenario, options);
+      const onBaseline = await run(baseline.url, scenario);
       const ratio = throughputRatio(onService, onBaseline);
       operations.push({
         operation: scenario.name,
         kind: 'read',
+        ...(scenario.shapeRead ? { shapeRead: scenario.shapeRead } : {}),
         service: onService,
         baseline: onBaseline,
         throughputRatio: ratio,
@@ -101,8 +128,11 @@ async function main(): Promise<void> {
     }
     for (const scenario of writeScenarios(ids)) {
       progress(scenario, 'service');
-      operations.push({ operation: scenario.name, kind: 'write', service: await drive(service.url, scenario, options) });
+      operations.push({ operation: scenario.name, kind: 'write', service: await run(service.url, scenario) });
     }
+    await settle(db);
+    process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${REGION_LARGE_SCENARIO} (service)\n`);
+    operations.push(await assignToLargeGroup(client, ids, service.url, options.headers));
 
     const [serviceMemory, baselineMemory] = samplers.map((sampler) => sampler.stop());
     const result: BenchReport = {
@@ -122,13 +152,23 @@ async function main(): Promise<void> {
         userId: tenant.userId,
         groupId: tenant.groupId,
         allEmployeesGroupId: tenant.allEmployeesGroupId,
-        denseAppId: tenant.denseAppId,
-        sparseAppId: tenant.sparseAppId,
-        ordinaryAppId: tenant.ordinaryAppId,
-        denseDeepPage: { ...deepPage(ids.denseTotal), perPage: PER_PAGE, totalItems: ids.denseTotal },
-        sparseDeepPage: { ...deepPage(ids.sparseTotal), perPage: PER_PAGE, totalItems: ids.sparseTotal },
+        twentyAppsTeamGroupId: tenant.twentyAppsTeamGroupId,
+        regionLargeGroupId: tenant.regionLargeGroupId,
+        perPage: PER_PAGE,
+        shapes: ids.shapeTotals.map((shape) => ({
+          shape: shape.key,
+          application: shape.application,
+          applicationId: shape.applicationId,
+          users: SHAPES.find((known) => known.key === shape.key)?.users,
+          totalItems: shape.totalItems,
+          middlePage: shape.totalItems > 0 ? deepPage(shape.totalItems) : null,
+          lastPage: shape.totalItems > 0 ? lastPage(shape.totalItems) : null,
+        })),
       },
       operations,
+      targets: TARGETS,
+      shapes: summarizeShapes(operations),
+      targetChecks: checkWriteTargets(operations),
       memory: {
         serviceMaxRssMb: serviceMemory.maxRssMb,
         baselineMaxRssMb: baselineMemory.maxRssMb,
@@ -156,9 +196,11 @@ async function collectIds(
   serviceUrl: string,
   headers: Record<string, string>,
 ): Promise<ScenarioIds> {
-  const applications = await client.query<{ id: string }>('SELECT id FROM applications WHERE tenant_id = $1 ORDER BY name, id', [
-    tenant.tenantId,
-  ]);
+  // The 500 applications of the tenant, without those of the shapes (bulk assigns them all).
+  const applications = await client.query<{ id: string }>(
+    'SELECT id FROM applications WHERE tenant_id = $1 AND name <> ALL ($2::text[]) ORDER BY name, id',
+    [tenant.tenantId, SHAPE_ONLY_APPLICATIONS],
+  );
   // Users who do not hold the sparse app (the first 100 do), other than the middle user the reads use.
   const candidates = await client.query<{ id: string }>(
     `SELECT u.id FROM users u
@@ -169,7 +211,14 @@ async function collectIds(
     [tenant.tenantId, tenant.userId, tenant.sparseAppId, SINGLE_USERS + BULK_USERS_MAX],
   );
   const userIds = candidates.rows.map((row) => row.id);
-  // The totals as the service reports them (they decide the deep pages).
+  const outsideTeam = await client.query<{ id: string }>(
+    `SELECT u.id FROM users u
+      WHERE u.tenant_id = $1 AND u.id <> $2
+        AND NOT EXISTS (SELECT 1 FROM group_memberships m WHERE m.tenant_id = $1 AND m.group_id = $3 AND m.user_id = u.id)
+      ORDER BY u.email LIMIT $4`,
+    [tenant.tenantId, tenant.userId, tenant.twentyAppsTeamGroupId, MEMBER_USERS],
+  );
+  // The totals as the service reports them (they decide the middle and last pages).
   const total = async (applicationId: string) => {
     const response = await fetch(
       `${serviceUrl}/api/v1/tenants/${tenant.tenantId}/applications/${applicationId}/effective-users`,
@@ -178,14 +227,181 @@ async function collectIds(
     if (response.status !== 200) throw new Error(`effective users of ${applicationId}: ${response.status}`);
     return ((await response.json()) as { pagination: { total_items: number } }).pagination.total_items;
   };
+  const shapeTotals: ScenarioIds['shapeTotals'] = [];
+  for (const shape of tenant.shapes) shapeTotals.push({ ...shape, totalItems: await total(shape.applicationId) });
   return {
     ...tenant,
     applicationIds: applications.rows.map((row) => row.id),
     singleUsers: userIds.slice(0, SINGLE_USERS),
     bulkUsers: userIds.slice(SINGLE_USERS),
-    denseTotal: await total(tenant.denseAppId),
-    sparseTotal: await total(tenant.sparseAppId),
+    memberUsers: outsideTeam.rows.map((row) => row.id),
+    shapeTotals,
   };
+}
+
+/**
+ * Waits until no query of another connection runs in the database: a run that ended
+ * with requests in flight (autocannon drops them; the server finishes them) must not load
+ * the next one. Gives up after SETTLE_TIMEOUT_MS.
+ */
+async function settle(client: Client): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  for (;;) {
+    const { rows } = await client.query<{ busy: number }>(
+      `SELECT count(*)::int AS busy FROM pg_stat_activity
+        WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
+    );
+    if (rows[0].busy === 0 || Date.now() > deadline) return;
+    await sleep(100);
+  }
+}
+
+const REGION_LARGE_SCENARIO = 'assign app to a group of 40% of users (Region Large)';
+
+/**
+ * With one client, REGION_LARGE_ITERATIONS times: assign REGION_LARGE_APP to Region Large
+ * (201), read page 1 of its effective users, whose total must be the exact count of users
+ * reached directly, through its groups or through Region Large (computed beforehand in
+ * SQL), unassign (204) and read again: the total must be back to what it was. A wrong
+ * total counts as an error of its read. Sequential, not autocannon: each step checks the
+ * previous one's effect.
+ */
+async function assignToLargeGroup(
+  client: Client,
+  ids: ScenarioIds,
+  serviceUrl: string,
+  headers: Record<string, string>,
+): Promise<OperationResult> {
+  const base = `/api/v1/tenants/${ids.tenantId}`;
+  const app = await client.query<{ id: string }>('SELECT id FROM applications WHERE tenant_id = $1 AND name = $2', [
+    ids.tenantId,
+    REGION_LARGE_APP,
+  ]);
+  if (app.rowCount === 0) throw new Error(`bench tenant has no ${REGION_LARGE_APP}: seed it again`);
+  const applicationId = app.rows[0].id;
+  const exact = (
+    await client.query<{ before: number; after: number; members: number }>(
+      `WITH reached AS (
+         SELECT ua.user_id FROM user_app_assignments ua WHERE ua.tenant_id = $1 AND ua.application_id = $2
+         UNION
+         SELECT m.user_id FROM group_app_assignments ga
+           JOIN group_memberships m ON m.tenant_id = ga.tenant_id AND m.group_id = ga.group_id
+          WHERE ga.tenant_id = $1 AND ga.application_id = $2
+       )
+       SELECT (SELECT count(*) FROM reached)::int AS before,
+              (SELECT count(*) FROM (SELECT user_id FROM reached
+                                     UNION
+                                     SELECT user_id FROM group_memberships WHERE tenant_id = $1 AND group_id = $3) reached_after)::int AS after,
+              (SELECT count(*) FROM group_memberships WHERE tenant_id = $1 AND group_id = $3)::int AS members`,
+      [ids.tenantId, applicationId, ids.regionLargeGroupId],
+    )
+  ).rows[0];
+  const read = `${base}/applications/${applicationId}/effective-users?page=1&per_page=${PER_PAGE}`;
+  const steps: Step[] = [
+    {
+      label: 'assign',
+      expect: 201,
+      request: () => ({
+        method: 'POST',
+        path: `${base}/groups/${ids.regionLargeGroupId}/applications`,
+        body: { application_id: applicationId },
+      }),
+    },
+    { label: 'read after assign', expect: 200, request: () => ({ method: 'GET', path: read }) },
+    {
+      label: 'unassign',
+      expect: 204,
+      request: () => ({ method: 'DELETE', path: `${base}/groups/${ids.regionLargeGroupId}/applications/${applicationId}` }),
+    },
+    { label: 'read after unassign', expect: 200, request: () => ({ method: 'GET', path: read }) },
+  ];
+  const expectedTotal = [undefined, exact.after, undefined, exact.before];
+  const samples: Sample[] = [];
+  const stepErrors = steps.map(() => 0);
+  const wrongTotals: Array<{ iteration: number; step: string; totalItems: number | null; expected: number }> = [];
+  let socketErrors = 0;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const started = performance.now();
+  try {
+    for (let iteration = 1; iteration <= REGION_LARGE_ITERATIONS; iteration += 1) {
+      for (const [index, step] of steps.entries()) {
+        const { method, path, body } = step.request({});
+        const sent = performance.now();
+        let response: { status: number; body: string };
+        try {
+          response = await send(agent, `${serviceUrl}${path}`, method, headers, body);
+        } catch (error) {
+          report(error);
+          socketErrors += 1;
+          continue;
+        }
+        samples.push({ step: index, status: response.status, ms: performance.now() - sent });
+        const expected = expectedTotal[index];
+        if (expected === undefined || response.status !== 200) continue;
+        const totalItems =
+          (JSON.parse(response.body) as { pagination?: { total_items?: number } }).pagination?.total_items ?? null;
+        if (totalItems !== expected) {
+          stepErrors[index] += 1;
+          wrongTotals.push({ iteration, step: step.label, totalItems, expected });
+        }
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+  const service = summarize(
+    {
+      steps,
+      measure: ['assign'],
+      notes: () => ({
+        application: REGION_LARGE_APP,
+        iterations: REGION_LARGE_ITERATIONS,
+        regionLargeMembers: exact.members,
+        totalBefore: exact.before,
+        totalAfterAssign: exact.after,
+        wrongTotals,
+      }),
+    },
+    samples,
+    { seconds: (performance.now() - started) / 1000, connections: 1, socketErrors, timeouts: 0, stepErrors },
+  );
+  return { operation: REGION_LARGE_SCENARIO, kind: 'write', service };
+}
+
+/** The write targets, from the member add/remove and Region Large operations. */
+function checkWriteTargets(operations: OperationResult[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const step = (operation: string, label: string) =>
+    operations.find((result) => result.operation === operation)?.service.steps.find((s) => s.label === label);
+  const member = 'add + remove one member of a group assigned 20 apps';
+  for (const label of ['add', 'remove']) {
+    const figures = step(member, label);
+    const p50 = figures?.p50Ms ?? null;
+    checks.push({
+      target: `${label} a member of ${TWENTY_APPS_TEAM}: p50 <= ${TARGETS.memberAddRemoveP50Ms} ms`,
+      value: `${p50 ?? '-'} ms, ${figures?.errors ?? '-'} errors`,
+      met: p50 !== null && p50 <= TARGETS.memberAddRemoveP50Ms && figures?.errors === 0,
+    });
+  }
+  const assign = step(REGION_LARGE_SCENARIO, 'assign');
+  checks.push({
+    target: `assign an application to Region Large: every answer within ${TARGETS.assignToLargeGroupMaxMs} ms`,
+    value: `max ${assign?.maxMs ?? '-'} ms, p50 ${assign?.p50Ms ?? '-'} ms, ${assign?.errors ?? '-'} errors`,
+    met:
+      assign?.maxMs !== null &&
+      assign?.maxMs !== undefined &&
+      assign.maxMs <= TARGETS.assignToLargeGroupMaxMs &&
+      assign.errors === 0,
+  });
+  for (const label of ['read after assign', 'read after unassign']) {
+    const figures = step(REGION_LARGE_SCENARIO, label);
+    checks.push({
+      target: `${label}: exact total`,
+      value: `${(figures?.requests ?? 0) - (figures?.errors ?? 0)}/${REGION_LARGE_ITERATIONS} exact, p50 ${figures?.p50Ms ?? '-'} ms`,
+      met: figures?.requests === REGION_LARGE_ITERATIONS && figures.errors === 0,
+    });
+  }
+  return checks;
 }
 
 /**
@@ -202,11 +418,23 @@ async function removeBenchWrites(client: Client, tenantId: string): Promise<void
     tenantId,
     BENCH_ACTOR,
   ]);
-  if (!direct.rowCount && !group.rowCount) return;
-  process.stdout.write(
-    `removed ${direct.rowCount} user and ${group.rowCount} group assignments made by the benchmark; vacuuming\n`,
+  // The seeded members are dated before the group's creation (seed-tenant.ts); the counter triggers follow.
+  const members = await client.query(
+    `DELETE FROM group_memberships m USING groups g
+      WHERE g.tenant_id = $1 AND g.name = $2 AND m.tenant_id = $1 AND m.group_id = g.id AND m.added_at > g.created_at`,
+    [tenantId, TWENTY_APPS_TEAM],
   );
-  await client.query('VACUUM (ANALYZE) user_app_assignments, group_app_assignments');
+  if (!direct.rowCount && !group.rowCount && !members.rowCount) return;
+  process.stdout.write(
+    `removed ${direct.rowCount} user and ${group.rowCount} group assignments and ${members.rowCount} ${TWENTY_APPS_TEAM} ` +
+      `members added by the benchmark; vacuuming\n`,
+  );
+  const changed = [
+    direct.rowCount ? 'user_app_assignments' : '',
+    group.rowCount ? 'group_app_assignments' : '',
+    members.rowCount ? 'group_memberships' : '',
+  ].filter(Boolean);
+  await client.query(`VACUUM (ANALYZE) ${changed.join(', ')}`);
 }
 
 function startService(database: BenchDatabase, port: number, secret: string, poolSize: number): Promise<ServerProcess> {

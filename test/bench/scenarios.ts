@@ -1,16 +1,18 @@
-import type { BenchTenant } from './bench-tenant';
+import type { BenchShape, BenchTenant } from './bench-tenant';
 import type { Scenario, Step, StepContext } from './load';
 
 /** What the scenarios need beyond the bench tenant's ids; collected by the runner. */
 export interface ScenarioIds extends BenchTenant {
-  /** Every application of the tenant (500). */
+  /** The 500 applications of the tenant the shapes did not add. */
   applicationIds: string[];
   /** Users outside the first 100 (who hold the sparse app) and not the middle user, for single assign/unassign. */
   singleUsers: string[];
   /** Further such users, one per bulk request. */
   bulkUsers: string[];
-  denseTotal: number;
-  sparseTotal: number;
+  /** Users outside Twenty Apps Team, other than the middle user, for adding and removing a member. */
+  memberUsers: string[];
+  /** Every shape with its total as the service reports it (it decides the middle and last pages). */
+  shapeTotals: Array<BenchShape & { totalItems: number }>;
 }
 
 export const PER_PAGE = 20;
@@ -21,31 +23,65 @@ export function deepPage(total: number): { page: number; offset: number } {
   return { page, offset: (page - 1) * PER_PAGE };
 }
 
+/** The page holding the last item (page 1 of an empty list). */
+export function lastPage(total: number): { page: number; offset: number } {
+  const page = Math.max(1, Math.ceil(total / PER_PAGE));
+  return { page, offset: (page - 1) * PER_PAGE };
+}
+
+export type PagePosition = 'page 1' | 'middle' | 'last';
+
+/** A read of one page of a shape's effective users. */
+export interface ShapeRead {
+  shape: BenchShape['key'];
+  label: string;
+  position: PagePosition;
+  page: number;
+  totalItems: number;
+}
+
+export interface ReadScenario extends Scenario {
+  shapeRead?: ShapeRead;
+}
+
 function get(label: string, path: string): Step {
   return { label, expect: 200, request: () => ({ method: 'GET', path }) };
 }
 
-/** The reads, run against the service and the bare baseline alike (same paths, same ids). */
-export function readScenarios(ids: ScenarioIds): Scenario[] {
+/**
+ * The reads, run against the service and the bare baseline alike (same paths, same ids):
+ * the three lists at the run's connections, then for every shape page 1 at the run's
+ * connections and, with one client for `oneClientSeconds` each, page 1, the middle page
+ * and the last page (page 1 only when nobody can use the application).
+ */
+export function readScenarios(ids: ScenarioIds, oneClientSeconds: number): ReadScenario[] {
   const base = `/api/v1/tenants/${ids.tenantId}`;
   const effective = (app: string, page: number) =>
     `${base}/applications/${app}/effective-users?page=${page}&per_page=${PER_PAGE}`;
-  const read = (name: string, path: string): Scenario => ({ name, kind: 'read', steps: [get('get', path)] });
-  return [
+  const read = (name: string, path: string): ReadScenario => ({ name, kind: 'read', steps: [get('get', path)] });
+  const reads: ReadScenario[] = [
     read("user's applications", `${base}/users/${ids.userId}/applications`),
     read("group's applications", `${base}/groups/${ids.groupId}/applications`),
     read('assignees (ordinary app)', `${base}/applications/${ids.ordinaryAppId}/assignees`),
-    read('effective users, dense, page 1', effective(ids.denseAppId, 1)),
-    read(
-      `effective users, dense, page ${deepPage(ids.denseTotal).page}`,
-      effective(ids.denseAppId, deepPage(ids.denseTotal).page),
-    ),
-    read('effective users, sparse, page 1', effective(ids.sparseAppId, 1)),
-    read(
-      `effective users, sparse, page ${deepPage(ids.sparseTotal).page}`,
-      effective(ids.sparseAppId, deepPage(ids.sparseTotal).page),
-    ),
   ];
+  for (const shape of ids.shapeTotals) {
+    const page = (position: PagePosition, number: number, oneClient: boolean): ReadScenario => {
+      const where = position === 'page 1' ? 'page 1' : `${position} (p. ${number})`;
+      return {
+        ...read(
+          `effective users, ${shape.label}, ${where}${oneClient ? ', 1 client' : ''}`,
+          effective(shape.applicationId, number),
+        ),
+        ...(oneClient ? { sequential: true, connections: 1, durationSeconds: oneClientSeconds } : {}),
+        shapeRead: { shape: shape.key, label: shape.label, position, page: number, totalItems: shape.totalItems },
+      };
+    };
+    reads.push(page('page 1', 1, false), page('page 1', 1, true));
+    if (shape.totalItems > 0) {
+      reads.push(page('middle', deepPage(shape.totalItems).page, true), page('last', lastPage(shape.totalItems).page, true));
+    }
+  }
+  return reads;
 }
 
 /** The writes, against the service only. Every request is valid by construction (no 404/409). */
@@ -153,7 +189,32 @@ export function writeScenarios(ids: ScenarioIds): Scenario[] {
     ],
   };
 
-  return [single, bulk, allEmployees];
+  // Users outside the group, leased like the single assign's; 16 connections add to the one group at once.
+  const members = new Leases(ids.memberUsers, 'add + remove member: no free user left');
+  const team = `${base}/groups/${ids.twentyAppsTeamGroupId}/members`;
+  const member: Scenario = {
+    name: 'add + remove one member of a group assigned 20 apps',
+    kind: 'write',
+    steps: [
+      {
+        label: 'add',
+        expect: 201,
+        request: (context: StepContext) => {
+          const user = members.take();
+          context.user = user;
+          return { method: 'POST', path: team, body: { user_id: user } };
+        },
+      },
+      {
+        label: 'remove',
+        expect: 204,
+        request: (context) => ({ method: 'DELETE', path: `${team}/${context.user as string}` }),
+        onResponse: (status, _body, context) => members.giveBack(status === 204, context.user),
+      },
+    ],
+  };
+
+  return [single, bulk, allEmployees, member];
 }
 
 /**
