@@ -11,7 +11,6 @@ import {
   pause,
   snapshot,
   UNKNOWN_ID,
-  UUID,
 } from './support/assertions';
 import {
   addMember,
@@ -22,8 +21,14 @@ import {
   expectValidationError,
   TenantFixture,
 } from './support/fixtures';
-import { bearer, platformAdminToken, startTestApp, TestApp, tokenFor } from './support/test-app';
+import { bearer, startTestApp, TestApp, tokenFor } from './support/test-app';
 
+/**
+ * What only groups do: the description, members, what a delete takes with it. What they
+ * share with users and applications (CRUD, listing, paging, q, the unique name, isolation,
+ * scopes) is in crud-resources.e2e-spec.ts; the request checks that need no database are
+ * in src/groups/groups.controller.spec.ts.
+ */
 describe('Groups', () => {
   let t: TestApp;
   let tenant: TenantFixture;
@@ -42,29 +47,7 @@ describe('Groups', () => {
     await t.close();
   });
 
-  describe('create, read, update, delete', () => {
-    it('creates a group and answers 201 with it in the envelope', async () => {
-      const name = `Engineering ${randomUUID()}`;
-      const response = await t.http
-        .post(groups(tenant.id))
-        .set(bearer(tenant.token))
-        .send({ name, description: 'Everyone who ships code' })
-        .expect(201);
-      expectOne(response, {
-        id: expect.stringMatching(UUID),
-        tenant_id: tenant.id,
-        name,
-        description: 'Everyone who ships code',
-        created_at: expect.stringMatching(ISO_UTC),
-        updated_at: expect.stringMatching(ISO_UTC),
-      });
-      const read = await t.http
-        .get(`${groups(tenant.id)}/${response.body.data.id}`)
-        .set(bearer(tenant.token))
-        .expect(200);
-      expectOne(read, response.body.data);
-    });
-
+  describe('the description', () => {
     it('defaults the description to null', async () => {
       const response = await t.http
         .post(groups(tenant.id))
@@ -80,7 +63,7 @@ describe('Groups', () => {
       expect(explicit.body.data.description).toBeNull();
     });
 
-    it('updates only the fields sent, and clears the description with null', async () => {
+    it('keeps the description on a rename, and clears it with null', async () => {
       const name = `before-${randomUUID()}`;
       const created = await t.http
         .post(groups(tenant.id))
@@ -90,21 +73,14 @@ describe('Groups', () => {
       const id = created.body.data.id;
 
       await pause();
-      const described = await t.http
-        .patch(`${groups(tenant.id)}/${id}`)
-        .set(bearer(tenant.token))
-        .send({ description: 'new' })
-        .expect(200);
-      expectOne(described, { ...created.body.data, description: 'new', updated_at: expect.stringMatching(ISO_UTC) });
-      expectTouched(described.body.data, created.body.data);
-
       const renamed = `after-${randomUUID()}`;
       const response = await t.http
         .patch(`${groups(tenant.id)}/${id}`)
         .set(bearer(tenant.token))
         .send({ name: renamed })
         .expect(200);
-      expect(response.body.data).toMatchObject({ id, name: renamed, description: 'new' });
+      expectOne(response, { ...created.body.data, name: renamed, updated_at: expect.stringMatching(ISO_UTC) });
+      expectTouched(response.body.data, created.body.data);
 
       const cleared = await t.http
         .patch(`${groups(tenant.id)}/${id}`)
@@ -119,233 +95,9 @@ describe('Groups', () => {
         .expect(200);
       expect(read.body.data).toEqual(cleared.body.data);
     });
-
-    it('keeps its own name on an update that repeats it', async () => {
-      const name = `same-${randomUUID()}`;
-      const id = await createGroup(t, tenant, name);
-      const response = await t.http
-        .patch(`${groups(tenant.id)}/${id}`)
-        .set(bearer(tenant.token))
-        .send({ name })
-        .expect(200);
-      expect(response.body.data.name).toBe(name);
-    });
-
-    it('deletes a group with 204 and no body, after which it is gone', async () => {
-      const id = await createGroup(t, tenant);
-      const response = await t.http
-        .delete(`${groups(tenant.id)}/${id}`)
-        .set(bearer(tenant.token))
-        .expect(204);
-      expect(response.text).toBe('');
-      expectDetail(
-        await t.http
-          .get(`${groups(tenant.id)}/${id}`)
-          .set(bearer(tenant.token))
-          .expect(404),
-      );
-      expectDetail(
-        await t.http
-          .delete(`${groups(tenant.id)}/${id}`)
-          .set(bearer(tenant.token))
-          .expect(404),
-      );
-    });
-
-    it('lets a platform admin act in the tenant', async () => {
-      const id = await createGroup(t, tenant);
-      await t.http
-        .get(`${groups(tenant.id)}/${id}`)
-        .set(bearer(platformAdminToken()))
-        .expect(200);
-    });
   });
 
-  describe('listing', () => {
-    let listed: TenantFixture;
-    beforeAll(async () => {
-      listed = await createTenant(t, 'Listed');
-      for (const name of ['delta', 'alpha', 'charlie', 'bravo', 'echo']) await createGroup(t, listed, name);
-    });
-
-    it('orders by name with the paginated envelope', async () => {
-      const response = await t.http.get(groups(listed.id)).set(bearer(listed.token)).expect(200);
-      expectPage(response, { page: 1, per_page: 20, total_items: 5, total_pages: 1 });
-      expect(response.body.data.map((group: { name: string }) => group.name)).toEqual([
-        'alpha',
-        'bravo',
-        'charlie',
-        'delta',
-        'echo',
-      ]);
-      for (const group of response.body.data) {
-        expect(Object.keys(group).sort()).toEqual(['created_at', 'description', 'id', 'name', 'tenant_id', 'updated_at']);
-      }
-    });
-
-    it('pages through the list, and answers 200 with empty data past the end', async () => {
-      const first = await t.http.get(groups(listed.id)).query({ per_page: 2 }).set(bearer(listed.token)).expect(200);
-      expectPage(first, { page: 1, per_page: 2, total_items: 5, total_pages: 3 });
-      expect(first.body.data.map((group: { name: string }) => group.name)).toEqual(['alpha', 'bravo']);
-      const last = await t.http.get(groups(listed.id)).query({ per_page: 2, page: 3 }).set(bearer(listed.token)).expect(200);
-      expect(last.body.data.map((group: { name: string }) => group.name)).toEqual(['echo']);
-      const past = await t.http.get(groups(listed.id)).query({ per_page: 2, page: 4 }).set(bearer(listed.token)).expect(200);
-      expectPage(past, { page: 4, per_page: 2, total_items: 5, total_pages: 3 }, []);
-      const hundred = await t.http.get(groups(listed.id)).query({ per_page: 100 }).set(bearer(listed.token)).expect(200);
-      expectPage(hundred, { page: 1, per_page: 100, total_items: 5, total_pages: 1 });
-    });
-
-    it.each([
-      ['per_page', '101'],
-      ['per_page', '0'],
-      ['page', '0'],
-      ['page', 'x'],
-    ])('answers 422 naming %s=%s', async (name, value) => {
-      const response = await t.http
-        .get(groups(listed.id))
-        .query({ [name]: value })
-        .set(bearer(listed.token))
-        .expect(422);
-      expectValidationError(response.body, ['query', name]);
-    });
-
-    it('filters with q on the name, case-insensitively, with % and _ literal', async () => {
-      const wild = await createTenant(t, 'Wildcards');
-      for (const name of ['Sales EU', 'sales-us', 'Marketing', '100% club', '1000 club', 'on_call', 'onXcall'])
-        await createGroup(t, wild, name);
-
-      const sales = await t.http.get(groups(wild.id)).query({ q: 'SALES' }).set(bearer(wild.token)).expect(200);
-      expectPage(sales, { page: 1, per_page: 20, total_items: 2, total_pages: 1 });
-      expect(sales.body.data.map((group: { name: string }) => group.name)).toEqual(['Sales EU', 'sales-us']);
-
-      const percent = await t.http.get(groups(wild.id)).query({ q: '0%' }).set(bearer(wild.token)).expect(200);
-      expect(percent.body.data.map((group: { name: string }) => group.name)).toEqual(['100% club']);
-
-      const underscore = await t.http.get(groups(wild.id)).query({ q: 'n_c' }).set(bearer(wild.token)).expect(200);
-      expect(underscore.body.data.map((group: { name: string }) => group.name)).toEqual(['on_call']);
-
-      const none = await t.http.get(groups(wild.id)).query({ q: 'nothing like it' }).set(bearer(wild.token)).expect(200);
-      expectPage(none, { page: 1, per_page: 20, total_items: 0, total_pages: 0 }, []);
-    });
-
-    it('never lists groups of another tenant', async () => {
-      const mine = await createTenant(t);
-      const theirs = await createTenant(t);
-      const myGroup = await createGroup(t, mine, 'Shared name');
-      await createGroup(t, theirs, 'Shared name');
-      const response = await t.http.get(groups(mine.id)).set(bearer(mine.token)).expect(200);
-      expect(ids(response)).toEqual([myGroup]);
-    });
-  });
-
-  describe('duplicates', () => {
-    it('refuses a name already used in the tenant, and writes nothing', async () => {
-      const name = `dup-${randomUUID()}`;
-      await createGroup(t, tenant, name);
-      const before = await snapshot(t, 'groups', tenant.id);
-      expectDetail(await t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name }).expect(409));
-      expect(await snapshot(t, 'groups', tenant.id)).toEqual(before);
-    });
-
-    it('refuses renaming onto another group, and changes nothing', async () => {
-      const taken = `taken-${randomUUID()}`;
-      await createGroup(t, tenant, taken);
-      const id = await createGroup(t, tenant);
-      const before = (await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
-      expectDetail(
-        await t.http
-          .patch(`${groups(tenant.id)}/${id}`)
-          .set(bearer(tenant.token))
-          .send({ name: taken, description: 'nope' })
-          .expect(409),
-      );
-      expect((await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
-    });
-
-    it('lets exactly one of several concurrent creates with the same name succeed', async () => {
-      const name = `race-${randomUUID()}`;
-      const responses = await Promise.all(
-        [1, 2, 3, 4].map(() => t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send({ name })),
-      );
-      expect(responses.map((response) => response.status).sort()).toEqual([201, 409, 409, 409]);
-      expect(await countRows(t, 'groups', 'tenant_id = $1 AND name = $2', [tenant.id, name])).toBe(1);
-    });
-
-    it('allows the same name in another tenant', async () => {
-      const name = `across-${randomUUID()}`;
-      await createGroup(t, tenant, name);
-      const response = await t.http.post(groups(other.id)).set(bearer(other.token)).send({ name }).expect(201);
-      expect(response.body.data).toMatchObject({ name, tenant_id: other.id });
-    });
-  });
-
-  describe('validation', () => {
-    it.each<[string, Record<string, unknown>, Array<string | number>, string]>([
-      ['a missing name', { description: 'x' }, ['body', 'name'], 'missing'],
-      ['a name of the wrong type', { name: 7 }, ['body', 'name'], 'string_type'],
-      ['an empty name', { name: '' }, ['body', 'name'], 'string_too_short'],
-      ['a name too long', { name: 'x'.repeat(201) }, ['body', 'name'], 'string_too_long'],
-      ['a description of the wrong type', { name: 'x', description: { text: 'x' } }, ['body', 'description'], 'string_type'],
-      ['a description too long', { name: 'x', description: 'x'.repeat(1001) }, ['body', 'description'], 'string_too_long'],
-      ['an extra field', { name: 'x', members: [] }, ['body', 'members'], 'extra_forbidden'],
-      ['a null name', { name: null }, ['body', 'name'], 'none_forbidden'],
-    ])('answers 422 on create for %s, and writes nothing', async (_, body, loc, type) => {
-      const before = await countRows(t, 'groups', 'tenant_id = $1', [tenant.id]);
-      const response = await t.http.post(groups(tenant.id)).set(bearer(tenant.token)).send(body).expect(422);
-      expectValidationError(response.body, loc, type);
-      expect(await countRows(t, 'groups', 'tenant_id = $1', [tenant.id])).toBe(before);
-    });
-
-    it.each<[string, Record<string, unknown>, Array<string | number>, string]>([
-      ['a null name', { name: null }, ['body', 'name'], 'none_forbidden'],
-      ['an empty name', { name: '' }, ['body', 'name'], 'string_too_short'],
-      ['a name of the wrong type', { name: false }, ['body', 'name'], 'string_type'],
-      ['an extra field', { id: randomUUID() }, ['body', 'id'], 'extra_forbidden'],
-    ])('answers 422 on update for %s, and changes nothing', async (_, body, loc, type) => {
-      const id = await createGroup(t, tenant);
-      const before = (await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data;
-      const response = await t.http
-        .patch(`${groups(tenant.id)}/${id}`)
-        .set(bearer(tenant.token))
-        .send(body)
-        .expect(422);
-      expectValidationError(response.body, loc, type);
-      expect((await t.http.get(`${groups(tenant.id)}/${id}`).set(bearer(tenant.token))).body.data).toEqual(before);
-    });
-
-    it('answers 422 json_invalid for malformed JSON', async () => {
-      const id = await createGroup(t, tenant);
-      for (const request of [
-        t.http.post(groups(tenant.id)),
-        t.http.patch(`${groups(tenant.id)}/${id}`),
-        t.http.post(members(tenant.id, id)),
-      ]) {
-        const response = await request
-          .set(bearer(tenant.token))
-          .set('Content-Type', 'application/json')
-          .send('{name: unquoted}')
-          .expect(422);
-        expectValidationError(response.body, ['body'], 'json_invalid');
-      }
-    });
-
-    it('answers 422 naming group_id for a malformed id in the path', async () => {
-      const base = groups(tenant.id);
-      for (const request of [
-        t.http.get(`${base}/nope`),
-        t.http.patch(`${base}/nope`).send({ name: 'x' }),
-        t.http.delete(`${base}/nope`),
-        t.http.get(`${base}/nope/members`),
-        t.http.post(`${base}/nope/members`).send({ user_id: UNKNOWN_ID }),
-        t.http.delete(`${base}/nope/members/${UNKNOWN_ID}`),
-      ]) {
-        const response = await request.set(bearer(tenant.token)).expect(422);
-        expectValidationError(response.body, ['path', 'group_id'], 'uuid_parsing');
-      }
-    });
-  });
-
-  describe('authentication and authorization', () => {
+  describe('member routes: authentication and authorization', () => {
     let id: string;
     let userId: string;
 
@@ -355,11 +107,6 @@ describe('Groups', () => {
     });
 
     const requests = () => [
-      { name: 'list', write: false, run: () => t.http.get(groups(tenant.id)) },
-      { name: 'create', write: true, run: () => t.http.post(groups(tenant.id)).send({ name: `x-${randomUUID()}` }) },
-      { name: 'get', write: false, run: () => t.http.get(`${groups(tenant.id)}/${id}`) },
-      { name: 'update', write: true, run: () => t.http.patch(`${groups(tenant.id)}/${id}`).send({ name: `y-${randomUUID()}` }) },
-      { name: 'delete', write: true, run: () => t.http.delete(`${groups(tenant.id)}/${id}`) },
       { name: 'list members', write: false, run: () => t.http.get(members(tenant.id, id)) },
       { name: 'add member', write: true, run: () => t.http.post(members(tenant.id, id)).send({ user_id: userId }) },
       { name: 'remove member', write: true, run: () => t.http.delete(`${members(tenant.id, id)}/${userId}`) },
@@ -407,8 +154,8 @@ describe('Groups', () => {
     });
   });
 
-  describe('tenant isolation', () => {
-    it('answers 404 for the id of a group in another tenant, and leaves it untouched', async () => {
+  describe('member routes: tenant isolation', () => {
+    it('answers 404 for a group in another tenant, and leaves it and its members untouched', async () => {
       const foreign = await createGroup(t, other, `foreign-${randomUUID()}`);
       const foreignUser = await createUser(t, other);
       await addMember(t, other, foreign, foreignUser);
@@ -417,8 +164,6 @@ describe('Groups', () => {
       const myUser = await createUser(t, tenant);
 
       const path = `${groups(tenant.id)}/${foreign}`;
-      expectDetail(await t.http.get(path).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.patch(path).set(bearer(tenant.token)).send({ name: 'hijacked' }).expect(404));
       expectDetail(await t.http.get(`${path}/members`).set(bearer(tenant.token)).expect(404));
       expectDetail(await t.http.post(`${path}/members`).set(bearer(tenant.token)).send({ user_id: myUser }).expect(404));
       expectDetail(await t.http.post(`${path}/members`).set(bearer(tenant.token)).send({ user_id: foreignUser }).expect(404));
@@ -430,30 +175,8 @@ describe('Groups', () => {
       expect(await countRows(t, 'group_memberships', 'group_id = $1 OR user_id = $2', [foreign, myUser])).toBe(1);
     });
 
-    it('answers 404 for an id that exists nowhere', async () => {
-      const path = `${groups(tenant.id)}/${UNKNOWN_ID}`;
-      expectDetail(await t.http.get(path).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.patch(path).set(bearer(tenant.token)).send({ name: 'x' }).expect(404));
-      expectDetail(await t.http.delete(path).set(bearer(tenant.token)).expect(404));
-      expectDetail(await t.http.get(`${path}/members`).set(bearer(tenant.token)).expect(404));
-    });
-
-    it('answers 404 for a tenant that does not exist', async () => {
-      const ghost = randomUUID();
-      expectDetail(
-        await t.http
-          .get(groups(ghost))
-          .set(bearer(tokenFor(ghost)))
-          .expect(404),
-      );
-      expectDetail(
-        await t.http
-          .post(groups(ghost))
-          .set(bearer(tokenFor(ghost)))
-          .send({ name: 'x' })
-          .expect(404),
-      );
-      expect(await countRows(t, 'groups', 'tenant_id = $1', [ghost])).toBe(0);
+    it('answers 404 for the members of a group that exists nowhere', async () => {
+      expectDetail(await t.http.get(members(tenant.id, UNKNOWN_ID)).set(bearer(tenant.token)).expect(404));
     });
   });
 
@@ -523,16 +246,9 @@ describe('Groups', () => {
         .expect(200);
       expectPage(past, { page: 9, per_page: 2, total_items: 5, total_pages: 3 }, []);
 
+      // One round-trip; page=0 and a page past MAX_SAFE_INTEGER are in the controller spec.
       const tooMany = await t.http.get(members(owner.id, groupId)).query({ per_page: 101 }).set(bearer(owner.token)).expect(422);
-      expectValidationError(tooMany.body, ['query', 'per_page']);
-      const pageZero = await t.http.get(members(owner.id, groupId)).query({ page: 0 }).set(bearer(owner.token)).expect(422);
-      expectValidationError(pageZero.body, ['query', 'page']);
-      const huge = await t.http
-        .get(members(owner.id, groupId))
-        .query({ page: '1' + '0'.repeat(25) })
-        .set(bearer(owner.token))
-        .expect(422);
-      expectValidationError(huge.body, ['query', 'page'], 'less_than_equal');
+      expectValidationError(tooMany.body, ['query', 'per_page'], 'less_than_equal');
     });
 
     it('reflects a change of the user in the member list', async () => {
@@ -600,27 +316,16 @@ describe('Groups', () => {
       expect(await countRows(t, 'group_memberships', 'user_id = $1', [foreignUser])).toBe(0);
     });
 
-    it.each<[string, unknown, Array<string | number>, string]>([
-      ['a missing user_id', {}, ['body', 'user_id'], 'missing'],
-      ['a malformed user_id', { user_id: 'not-a-uuid' }, ['body', 'user_id'], 'uuid_parsing'],
-      ['a user_id of the wrong type', { user_id: 12 }, ['body', 'user_id'], 'uuid_parsing'],
-      ['a null user_id', { user_id: null }, ['body', 'user_id'], 'none_forbidden'],
-      ['an extra field', { user_id: UNKNOWN_ID, role: 'owner' }, ['body', 'role'], 'extra_forbidden'],
-    ])('answers 422 on add for %s', async (_, body, loc, type) => {
+    // One round-trip of a refused body; the other refusals (and a missing body) are in the controller spec.
+    it('answers 422 on add for a malformed user_id, and writes nothing', async () => {
       const groupId = await createGroup(t, tenant);
       const response = await t.http
         .post(members(tenant.id, groupId))
         .set(bearer(tenant.token))
-        .send(body as object)
+        .send({ user_id: 'not-a-uuid' })
         .expect(422);
-      expectValidationError(response.body, loc, type);
+      expectValidationError(response.body, ['body', 'user_id'], 'uuid_parsing');
       expect(await countRows(t, 'group_memberships', 'group_id = $1', [groupId])).toBe(0);
-    });
-
-    it('answers 422 for a missing body on add', async () => {
-      const groupId = await createGroup(t, tenant);
-      const response = await t.http.post(members(tenant.id, groupId)).set(bearer(tenant.token)).expect(422);
-      expectValidationError(response.body, ['body']);
     });
 
     it('removes a member with 204, leaving the user and the group', async () => {
@@ -675,15 +380,6 @@ describe('Groups', () => {
           .expect(404),
       );
       expect(await countRows(t, 'group_memberships', 'tenant_id = $1 AND group_id = $2', [other.id, foreignGroup])).toBe(1);
-    });
-
-    it('answers 422 naming user_id for a malformed user id in the path', async () => {
-      const groupId = await createGroup(t, tenant);
-      const response = await t.http
-        .delete(`${members(tenant.id, groupId)}/bob`)
-        .set(bearer(tenant.token))
-        .expect(422);
-      expectValidationError(response.body, ['path', 'user_id'], 'uuid_parsing');
     });
   });
 

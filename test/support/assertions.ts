@@ -5,6 +5,8 @@ import type { TestApp } from './test-app';
 export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** A lower-case RFC 4122 UUID. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** An application's client_id: `app_` and 32 URL-safe base64 characters (192 random bits). */
+export const CLIENT_ID = /^app_[A-Za-z0-9_-]{32}$/;
 
 /** `meta` of a success envelope: the request id the response header carries, and an ISO UTC timestamp. */
 export function expectMeta(response: Response): void {
