@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { ApplicationsModule } from '../applications/applications.module';
 import { ChangesModule } from '../changes/changes.module';
 import { GroupsModule } from '../groups/groups.module';
@@ -8,7 +9,7 @@ import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 
 @Module({
-  imports: [UsersModule, GroupsModule, ApplicationsModule, ChangesModule],
+  imports: [UsersModule, GroupsModule, ApplicationsModule, ChangesModule, AccessModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsService, AssignmentsRepository],
 })

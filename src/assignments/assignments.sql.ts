@@ -105,7 +105,7 @@ export const EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL = `
 `;
 
 // The per-user details of one page of effective users (the CTE named page, in order).
-const EFFECTIVE_USER_DETAILS = `
+export const EFFECTIVE_USER_DETAILS = `
   SELECT p.id::text AS user_id, p.email, p.display_name, p.status,
          EXISTS (SELECT 1 FROM user_app_assignments ua
                   WHERE ua.tenant_id = $1 AND ua.user_id = p.id AND ua.application_id = $2) AS direct,

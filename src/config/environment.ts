@@ -120,6 +120,11 @@ export class Environment {
   @Transform(toBoolean)
   @IsIn([true, false])
   DEMO_SEED = true;
+
+  /** Run the effective-access index's background rebuilds in this process (false: a dedicated worker does). */
+  @Transform(toBoolean)
+  @IsIn([true, false])
+  ACCESS_REBUILD_WORKER = true;
 }
 
 const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
@@ -139,6 +144,7 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'JWT_AUDIENCE',
   'LOG_LEVEL',
   'DEMO_SEED',
+  'ACCESS_REBUILD_WORKER',
 ];
 
 export class EnvironmentError extends Error {}

@@ -1,3 +1,6 @@
+import { EffectiveAccessEntity } from '../access/effective-access.entity';
+import { EffectiveAccessSettingsEntity } from '../access/effective-access-settings.entity';
+import { EffectiveAccessStateEntity } from '../access/effective-access-state.entity';
 import { ApplicationEntity } from '../applications/application.entity';
 import { GroupAppAssignmentEntity } from '../assignments/group-app-assignment.entity';
 import { UserAppAssignmentEntity } from '../assignments/user-app-assignment.entity';
@@ -16,4 +19,7 @@ export const ENTITIES = [
   UserAppAssignmentEntity,
   GroupAppAssignmentEntity,
   AuditEventEntity,
+  EffectiveAccessEntity,
+  EffectiveAccessStateEntity,
+  EffectiveAccessSettingsEntity,
 ];

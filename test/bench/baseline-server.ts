@@ -1,6 +1,12 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { Pool } from 'pg';
 import {
+  EFFECTIVE_ACCESS_STATE_SQL,
+  EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
+  EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
+} from '../../src/access/effective-access.sql';
+import { locateIndexPage } from '../../src/access/index-page';
+import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
   EFFECTIVE_USERS_COUNT_BY_UNION_SQL,
@@ -17,7 +23,8 @@ import { type CountStrategy, type PageStrategy, planEffectiveUsers } from '../..
  * The bare baseline of `npm run bench`: the service's read SQL through a plain `pg` pool
  * behind `node:http` (no Nest, no TypeORM, no token check, no existence checks on the
  * other reads), on the service's paths, answering JSON. Effective users follow the
- * service's steps: the sources statement, the same plan, then count and page in parallel.
+ * service's steps: the index's state, then the page from the closer end of the index (or,
+ * while the application is rebuilt, the live plan: sources, then count and page in parallel).
  * Environment: DATABASE_URL, PORT, POOL_SIZE.
  */
 
@@ -53,7 +60,30 @@ function count(tenantId: string, applicationId: string, strategy: CountStrategy,
   }
 }
 
+/** As the service: the index's count and the page from its closer end; the live plan while the application is rebuilt. */
 async function effectiveUsers(tenantId: string, applicationId: string, page: number, perPage: number): Promise<unknown> {
+  const state = (
+    await pool.query<{ user_count: string; rebuilding: boolean }>(EFFECTIVE_ACCESS_STATE_SQL, [tenantId, applicationId])
+  ).rows[0];
+  if (state.rebuilding) return effectiveUsersLive(tenantId, applicationId, page, perPage);
+  const totalItems = Number(state.user_count);
+  const located = locateIndexPage(totalItems, (page - 1) * perPage, perPage);
+  const rows =
+    located.from === 'nowhere'
+      ? []
+      : (
+          await pool.query<Record<string, unknown>>(
+            located.from === 'start' ? EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL : EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
+            [tenantId, applicationId, located.limit, located.offset],
+          )
+        ).rows;
+  return {
+    data: rows,
+    pagination: { page, per_page: perPage, total_items: totalItems, total_pages: Math.ceil(totalItems / perPage) },
+  };
+}
+
+async function effectiveUsersLive(tenantId: string, applicationId: string, page: number, perPage: number): Promise<unknown> {
   const sources = (
     await pool.query<{ tenant_users: number | null; direct_users: string; groups: Array<{ group_id: string; members: number }> }>(
       EFFECTIVE_USERS_SOURCES_SQL,

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+import { LowerCaseIds } from '../../common/http/lower-case-ids';
 import { UUID_FORMAT } from '../../common/http/uuid';
 
 export const MAX_BULK_APPLICATIONS = 500;
@@ -7,6 +8,7 @@ export const MAX_BULK_APPLICATIONS = 500;
 @ApiSchema({ name: 'AssignmentCreate', description: 'Request to create an assignment.' })
 export class AssignmentCreate {
   @ApiProperty({ type: 'string', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' })
+  @LowerCaseIds()
   @IsUUID(UUID_FORMAT)
   application_id!: string;
 }
@@ -21,6 +23,7 @@ export class BulkAssignmentCreate {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BULK_APPLICATIONS)
+  @LowerCaseIds()
   @IsUUID(UUID_FORMAT, { each: true })
   application_ids!: string[];
 }

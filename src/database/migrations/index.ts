@@ -2,6 +2,8 @@ import { InitialSchema1795887670422 } from './1795887670422-InitialSchema';
 import { AssignmentQueryIndexes1795888280585 } from './1795888280585-AssignmentQueryIndexes';
 import { AuditEvents1795889268883 } from './1795889268883-AuditEvents';
 import { GroupAndTenantCounters1795890265447 } from './1795890265447-GroupAndTenantCounters';
+import { EffectiveAccessIndex1796227773891 } from './1796227773891-EffectiveAccessIndex';
+import { EffectiveAccessFill1796227773892 } from './1796227773892-EffectiveAccessFill';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   AssignmentQueryIndexes1795888280585,
   AuditEvents1795889268883,
   GroupAndTenantCounters1795890265447,
+  EffectiveAccessIndex1796227773891,
+  EffectiveAccessFill1796227773892,
 ];
