@@ -5,6 +5,7 @@ import { databaseOptions } from './src/database/database.options';
 // database: DATABASE_URL, or the embedded one that `npm start` leaves under .data/.
 export default new DataSource(
   databaseOptions({
+    role: 'migrations',
     url: process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_DATABASE_PORT ?? 54329}/iam`,
   }),
 );

@@ -3,10 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { AuditModule } from './audit/audit.module';
+import { BackgroundModule } from './background/background.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { Environment } from './config/environment';
-import { databaseOptions } from './database/database.options';
+import { BACKGROUND_CONNECTION, databaseOptions } from './database/database.options';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { TenantsModule } from './tenants/tenants.module';
@@ -21,10 +22,16 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(env),
         TypeOrmModule.forRoot({
-          ...databaseOptions({ url: databaseUrl, poolSize: env.DATABASE_POOL_SIZE, migrationsRun: env.DATABASE_MIGRATIONS_RUN }),
+          ...databaseOptions({ url: databaseUrl, poolSize: env.DATABASE_POOL_SIZE, role: 'requests' }),
           // Fail fast at start-up (migrations need the database; an orchestrator restarts us).
           // Once running, the pool reconnects on its own: while the database is away requests
           // answer 503 and /health/ready fails.
+          retryAttempts: 0,
+        }),
+        // The workers' batches get a small pool of their own, with longer time limits.
+        TypeOrmModule.forRoot({
+          ...databaseOptions({ url: databaseUrl, role: 'background' }),
+          name: BACKGROUND_CONNECTION,
           retryAttempts: 0,
         }),
         AuthModule,
@@ -35,6 +42,7 @@ export class AppModule {
         ApplicationsModule,
         AssignmentsModule,
         AuditModule,
+        BackgroundModule,
       ],
     };
   }

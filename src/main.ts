@@ -7,6 +7,7 @@ import { Environment, EnvironmentError, validateEnvironment } from './config/env
 import { createApp } from './create-app';
 import { printDevelopmentBanner, seedDemoTenant } from './database/demo-seed';
 import { EmbeddedDatabase } from './database/embedded-database';
+import { migrate } from './database/migrate';
 
 async function main(): Promise<void> {
   let env: Environment;
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
     await embedded?.stop();
   });
 
+  if (env.DATABASE_MIGRATIONS_RUN) {
+    const applied = await migrate(databaseUrl);
+    if (applied.length > 0) logger.info({ context: 'Bootstrap', migrations: applied }, 'migrations applied');
+  }
   app = await createApp(env, databaseUrl, logger);
   if (env.NODE_ENV === 'development' && env.DEMO_SEED) {
     const dataSource = app.get<DataSource>(getDataSourceToken());

@@ -1,5 +1,7 @@
+import { BackgroundWorker } from '../src/background/background-worker';
 import { createApplication, createGroup, createTenant, TenantFixture } from './support/fixtures';
-import { bearer, startTestApp, TestApp } from './support/test-app';
+import { type IsolatedApp, startIsolatedApp } from './support/isolated-app';
+import { bearer } from './support/test-app';
 
 interface Row {
   user_id: string;
@@ -9,16 +11,18 @@ interface Row {
 }
 
 /**
- * Each way of counting and paging effective users (see src/assignments/effective-users.plan.ts)
- * against a brute-force answer computed here, page by page.
+ * Each way of counting and paging effective users against a brute-force answer computed
+ * here, page by page: from the effective-access index, and with the application marked as
+ * being rebuilt, by each strategy of the live plan (src/assignments/effective-users.plan.ts).
  */
 describe('Effective users: every counting and paging strategy gives the same answer', () => {
-  let t: TestApp;
+  let t: IsolatedApp;
   let tenant: TenantFixture;
   let users: Array<{ id: string; email: string }>;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No background worker: this suite decides when an application is being rebuilt.
+    t = await startIsolatedApp('strategies', { BACKGROUND_WORKERS: 'false' });
     tenant = await createTenant(t);
     const rows: Array<{ id: string; email: string }> = await t.dataSource.query(
       `INSERT INTO users (tenant_id, email, display_name)
@@ -73,7 +77,20 @@ describe('Effective users: every counting and paging strategy gives the same ans
     });
   }
 
+  /** Every page from the index, then every page by the live plan: both must say the same. */
   async function readAll(app: string, perPage: number): Promise<{ rows: Row[]; totals: number[] }> {
+    const fromIndex = await readPages(app, perPage);
+    await t.dataSource.query(
+      `UPDATE effective_access_state SET rebuild_requested_at = now(), rebuild_cursor = NULL WHERE tenant_id = $1 AND application_id = $2`,
+      [tenant.id, app],
+    );
+    const live = await readPages(app, perPage);
+    expect(await t.app.get(BackgroundWorker).drain()).toBeGreaterThan(0);
+    expect(live).toEqual(fromIndex);
+    return fromIndex;
+  }
+
+  async function readPages(app: string, perPage: number): Promise<{ rows: Row[]; totals: number[] }> {
     const rows: Row[] = [];
     const totals: number[] = [];
     for (let page = 1; ; page += 1) {

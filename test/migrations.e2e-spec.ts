@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { validateEnvironment } from '../src/config/environment';
 import { databaseOptions } from '../src/database/database.options';
+import { migrate } from '../src/database/migrate';
 import { MIGRATIONS } from '../src/database/migrations';
 import { createDatabase, dropDatabase } from './support/test-database';
 
@@ -42,7 +43,7 @@ describe('Migrations', () => {
 
   it('match the entities exactly, and undo one by one back to an empty schema', async () => {
     const url = await createDatabase(serverUrl(), databaseName);
-    dataSource = new DataSource(databaseOptions({ url }));
+    dataSource = new DataSource(databaseOptions({ url, role: 'migrations' }));
     await dataSource.initialize();
 
     const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -70,15 +71,15 @@ describe('Migrations', () => {
     expect(await publicTables(dataSource)).toEqual([MIGRATIONS_TABLE]);
   });
 
-  it('are applied at start-up by default (DATABASE_MIGRATIONS_RUN)', async () => {
+  it('are applied by migrate(), which main.ts runs at start-up by default (DATABASE_MIGRATIONS_RUN)', async () => {
     const env = validateEnvironment({ NODE_ENV: 'test' });
     expect(env.DATABASE_MIGRATIONS_RUN).toBe(true);
 
     const url = await createDatabase(serverUrl(), databaseName);
-    // The same options AppModule hands to TypeOrmModule.forRoot.
-    dataSource = new DataSource(
-      databaseOptions({ url, poolSize: env.DATABASE_POOL_SIZE, migrationsRun: env.DATABASE_MIGRATIONS_RUN }),
-    );
+    expect(await migrate(url)).toEqual(MIGRATIONS.map((migration) => migration.name));
+    expect(await migrate(url)).toEqual([]);
+    // The service's own connection (as AppModule makes it) finds the schema complete and applies nothing.
+    dataSource = new DataSource(databaseOptions({ url, poolSize: env.DATABASE_POOL_SIZE, role: 'requests' }));
     await dataSource.initialize();
 
     const entityTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName).sort();
@@ -88,10 +89,9 @@ describe('Migrations', () => {
     expect(await dataSource.showMigrations()).toBe(false);
   });
 
-  it('are left alone with DATABASE_MIGRATIONS_RUN=false', async () => {
-    const env = validateEnvironment({ NODE_ENV: 'test', DATABASE_MIGRATIONS_RUN: 'false' });
+  it("are never applied by the service's own connection", async () => {
     const url = await createDatabase(serverUrl(), databaseName);
-    dataSource = new DataSource(databaseOptions({ url, migrationsRun: env.DATABASE_MIGRATIONS_RUN }));
+    dataSource = new DataSource(databaseOptions({ url, role: 'requests' }));
     await dataSource.initialize();
 
     expect(await publicTables(dataSource)).toEqual([]);

@@ -1,5 +1,10 @@
 import { Client } from 'pg';
 import {
+  EFFECTIVE_ACCESS_STATE_SQL,
+  EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
+  EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
+} from '../src/access/effective-access.sql';
+import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
   EFFECTIVE_USERS_COUNT_BY_UNION_SQL,
@@ -70,6 +75,20 @@ describe('Performance guard: plans and statement counts of the App Assignments r
     ],
     ['effective users page by walking', EFFECTIVE_USERS_PAGE_BY_WALKING_SQL, [bench.tenantId, bench.ordinaryAppId, 20, 0]],
     ['effective users page by collecting', EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL, [bench.tenantId, bench.sparseAppId, 20, 0]],
+    ['effective-access state', EFFECTIVE_ACCESS_STATE_SQL, [bench.tenantId, bench.denseAppId]],
+    ...bench.shapes.flatMap((shape): Array<[string, string, unknown[]]> => [
+      [`index page 1, ${shape.key}`, EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL, [bench.tenantId, shape.applicationId, 20, 0]],
+      [
+        `index middle page from the start, ${shape.key}`,
+        EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
+        [bench.tenantId, shape.applicationId, 20, 2_000],
+      ],
+      [
+        `index last page from the end, ${shape.key}`,
+        EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
+        [bench.tenantId, shape.applicationId, 20, 0],
+      ],
+    ]),
   ];
 
   it('never scans a large table sequentially', async () => {
@@ -97,10 +116,14 @@ describe('Performance guard: plans and statement counts of the App Assignments r
       ['user applications', `${base}/users/${bench.userId}/applications`, 1],
       ['group applications', `${base}/groups/${bench.groupId}/applications`, 1],
       ['assignees', `${base}/applications/${bench.ordinaryAppId}/assignees`, 1],
+      // From the index: its state (the count), then the page.
       ['effective users, dense, page 1', `${base}/applications/${bench.denseAppId}/effective-users`, 2],
       ['effective users, dense, deep page', `${base}/applications/${bench.denseAppId}/effective-users?page=250&per_page=20`, 2],
-      ['effective users, sparse', `${base}/applications/${bench.sparseAppId}/effective-users`, 3],
-      ['effective users, ordinary', `${base}/applications/${bench.ordinaryAppId}/effective-users`, 3],
+      ['effective users, dense, last page', `${base}/applications/${bench.denseAppId}/effective-users?page=500&per_page=20`, 2],
+      ['effective users, sparse', `${base}/applications/${bench.sparseAppId}/effective-users`, 2],
+      ['effective users, ordinary', `${base}/applications/${bench.ordinaryAppId}/effective-users`, 2],
+      // A page past the end needs no page statement.
+      ['effective users, past the end', `${base}/applications/${bench.sparseAppId}/effective-users?page=99`, 1],
     ];
     const query = jest.spyOn(Client.prototype, 'query');
     const counts: Record<string, number> = {};

@@ -18,14 +18,7 @@ export interface EffectiveAccessState {
   rebuilding: boolean;
 }
 
-/** One batch of a background rebuild: which application, and whether its index is exact again. */
-export interface RebuildBatch {
-  tenantId: string;
-  applicationId: string;
-  done: boolean;
-}
-
-/** Reads of the effective-access index, and the batches that rebuild it. */
+/** Reads of the effective-access index. */
 @Injectable()
 export class EffectiveAccessRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -50,23 +43,5 @@ export class EffectiveAccessRepository {
     const sql = page.from === 'start' ? EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL : EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL;
     const { rows } = await runSql<EffectiveUser>(this.dataSource, sql, [tenantId, applicationId, page.limit, page.offset]);
     return rows;
-  }
-
-  /**
-   * Claims the oldest pending rebuild no other worker holds and does one batch of it, in a
-   * transaction of its own with a longer time limit than requests get; undefined when
-   * nothing is pending.
-   */
-  @GenerateSql({ params: [] })
-  async rebuildNext(): Promise<RebuildBatch | undefined> {
-    return this.dataSource.transaction(async (tx) => {
-      await runSql(tx, `SET LOCAL statement_timeout = '60s'`, []);
-      const { rows } = await runSql<{ tenant_id: string; application_id: string; done: boolean }>(
-        tx,
-        `SELECT tenant_id, application_id, done FROM effective_access_rebuild_next()`,
-        [],
-      );
-      return rows[0] && { tenantId: rows[0].tenant_id, applicationId: rows[0].application_id, done: rows[0].done };
-    });
   }
 }

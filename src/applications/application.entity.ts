@@ -35,6 +35,10 @@ export class ApplicationEntity {
   @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
   status!: ApplicationStatus;
 
+  /** Set when its deletion is accepted: from then on it is invisible, and a background worker removes its rows. */
+  @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  deletionRequestedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

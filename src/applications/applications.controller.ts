@@ -1,12 +1,16 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
+import { noContentOrAccepted } from '../common/http/accepted';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { ApplicationsErrors } from './applications.errors';
 import { ApplicationsService } from './applications.service';
@@ -83,15 +87,38 @@ export class ApplicationsController {
   @RequireScopes(Scope.ApplicationsWrite)
   @Endpoint({
     summary: 'Delete Application',
-    description: 'Deletes the application with every user and group assignment to it.',
+    description:
+      'Deletes the application with every user and group assignment to it. A large application is accepted (202) and removed in the background: it is gone for every read at once.',
     status: 204,
+    accepted: ApiResponseEnvelope(DeletionResponse),
     errors: [ApplicationsErrors.notFound],
   })
-  remove(
+  async remove(
     @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @CurrentPrincipal() actor: Principal,
-  ): Promise<void> {
-    return this.applications.remove(tenantId, applicationId, actor);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeletionResponse | undefined> {
+    return noContentOrAccepted(
+      reply,
+      await this.applications.remove(tenantId, applicationId, actor),
+      `/api/v1/tenants/${tenantId}/applications/${applicationId}/deletion`,
+    );
+  }
+
+  @Get(':application_id/deletion')
+  @RequireScopes(Scope.ApplicationsRead)
+  @Endpoint({
+    summary: 'Get Application Deletion',
+    description: 'The latest deletion of the application carried out in the background: accepted, running, completed.',
+    status: 200,
+    response: ApiResponseEnvelope(DeletionResponse),
+    errors: [DeletionsErrors.notFound],
+  })
+  deletion(
+    @TenantId() tenantId: string,
+    @Param('application_id', UuidParamPipe) applicationId: string,
+  ): Promise<DeletionResponse> {
+    return this.applications.deletion(tenantId, applicationId);
   }
 }

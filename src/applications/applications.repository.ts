@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { TENANT_IS_LIVE } from '../common/database/liveness';
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
@@ -35,7 +36,9 @@ export class ApplicationsRepository {
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'pay'] })
   page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<ApplicationRow>> {
-    const where = q ? 'tenant_id = $1 AND name ILIKE $2' : 'tenant_id = $1';
+    const where = q
+      ? 'tenant_id = $1 AND deletion_requested_at IS NULL AND name ILIKE $2'
+      : 'tenant_id = $1 AND deletion_requested_at IS NULL';
     return selectPage<ApplicationRow>(
       this.dataSource,
       {
@@ -51,7 +54,7 @@ export class ApplicationsRepository {
   async find(tenantId: string, applicationId: string): Promise<ApplicationRow | undefined> {
     const { rows } = await runSql<ApplicationRow>(
       this.dataSource,
-      `SELECT ${COLUMNS} FROM applications WHERE tenant_id = $1 AND id = $2`,
+      `SELECT ${COLUMNS} FROM applications WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}`,
       [tenantId, applicationId],
     );
     return rows[0];
@@ -59,10 +62,25 @@ export class ApplicationsRepository {
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
   async exists(tenantId: string, applicationId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      applicationId,
-    ]);
+    const { rows } = await runSql(
+      this.dataSource,
+      `SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}`,
+      [tenantId, applicationId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Holds the application for the rest of a write that assigns it (KEY SHARE: such writes
+   * do not wait for each other; its deletion waits for them), and says whether it is still there.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
+  async lockLive(tenantId: string, applicationId: string, tx: Tx): Promise<boolean> {
+    const { rows } = await runSql(
+      tx,
+      `SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR KEY SHARE`,
+      [tenantId, applicationId],
+    );
     return rows.length > 0;
   }
 
@@ -96,7 +114,7 @@ export class ApplicationsRepository {
               updated_at = CASE WHEN (coalesce($3, name), CASE WHEN $4::boolean THEN $5 ELSE description END, coalesce($6, status))
                                      IS DISTINCT FROM (name, description, status)
                                 THEN now() ELSE updated_at END
-        WHERE tenant_id = $1 AND id = $2
+        WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
         RETURNING ${COLUMNS}`,
       [
         tenantId,
@@ -108,6 +126,46 @@ export class ApplicationsRepository {
       ],
     );
     return rows[0];
+  }
+
+  /**
+   * Locks the application against the writes in flight that assign it and says how many
+   * rows its deletion removes (its index rows and direct assignments), or undefined when
+   * there is no such application.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
+  async lockForDeletion(
+    tenantId: string,
+    applicationId: string,
+    tx: Tx,
+  ): Promise<{ rows: number; inlineLimit: number } | undefined> {
+    const { rows } = await runSql<{ rows: string; inline_limit: number }>(
+      tx,
+      `SELECT coalesce((SELECT s.user_count FROM effective_access_state s WHERE s.tenant_id = a.tenant_id AND s.application_id = a.id), 0)
+              + (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = a.tenant_id AND ua.application_id = a.id) AS rows,
+              (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit
+         FROM applications a
+        WHERE a.tenant_id = $1 AND a.id = $2 AND a.deletion_requested_at IS NULL
+          FOR UPDATE OF a`,
+      [tenantId, applicationId],
+    );
+    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit };
+  }
+
+  /**
+   * Accepts a deletion for the background: the application is gone for every read from now
+   * on, and the maintenance of its effective-access index stops.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
+  async markDeleted(tenantId: string, applicationId: string, tx: Tx): Promise<void> {
+    await runSql(tx, `UPDATE applications SET deletion_requested_at = now() WHERE tenant_id = $1 AND id = $2`, [
+      tenantId,
+      applicationId,
+    ]);
+    await runSql(tx, `DELETE FROM effective_access_state WHERE tenant_id = $1 AND application_id = $2`, [
+      tenantId,
+      applicationId,
+    ]);
   }
 
   /** The application's assignments go with it (ON DELETE CASCADE); false when there was none. */

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionsRepository } from '../deletions/deletions.repository';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApplicationsErrors } from './applications.errors';
@@ -20,6 +25,7 @@ export class ApplicationsService {
     private readonly applications: ApplicationsRepository,
     private readonly tenants: TenantsService,
     private readonly changes: ChangeWriter,
+    private readonly deletions: DeletionsRepository,
   ) {}
 
   create(tenantId: string, actor: Actor, input: CreateApplicationDto): Promise<ApplicationResponse> {
@@ -65,16 +71,40 @@ export class ApplicationsService {
     });
   }
 
-  /** The application's assignments go with it (ON DELETE CASCADE). */
-  remove(tenantId: string, applicationId: string, actor: Actor): Promise<void> {
+  /**
+   * The application's assignments go with it. A small application is deleted now
+   * (undefined: 204); a large one is invisible from now on and removed in the background
+   * (the deletion: 202).
+   */
+  remove(tenantId: string, applicationId: string, actor: Actor): Promise<DeletionResponse | undefined> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
-      if (!(await this.applications.delete(tenantId, applicationId, tx))) throw ApplicationsErrors.notFound.error();
-      return { result: undefined, audit: { action: 'application.deleted', target: { type: 'application', id: applicationId } } };
+      const size = await this.applications.lockForDeletion(tenantId, applicationId, tx);
+      if (!size) throw ApplicationsErrors.notFound.error();
+      const target = { type: 'application', id: applicationId } as const;
+      if (size.rows <= size.inlineLimit) {
+        await this.applications.delete(tenantId, applicationId, tx);
+        return { result: undefined, audit: { action: 'application.deleted', target } };
+      }
+      await this.applications.markDeleted(tenantId, applicationId, tx);
+      const deletion = toDeletionResponse(await this.deletions.accept(tenantId, 'application', applicationId, actor, tx));
+      return { result: deletion, audit: { action: 'application.deleted', target, details: { deletion_id: deletion.id } } };
     });
+  }
+
+  /** The latest deletion of the application carried out in the background. */
+  async deletion(tenantId: string, applicationId: string): Promise<DeletionResponse> {
+    const deletion = await this.deletions.latest(tenantId, 'application', applicationId);
+    if (!deletion) throw DeletionsErrors.notFound.error();
+    return toDeletionResponse(deletion);
   }
 
   /** 404 unless the application exists in this tenant. */
   async assertExists(tenantId: string, applicationId: string): Promise<void> {
     if (!(await this.applications.exists(tenantId, applicationId))) throw ApplicationsErrors.notFound.error();
+  }
+
+  /** Inside a write that assigns the application: 404 unless it is still there, and held so until the write ends. */
+  async assertLive(tenantId: string, applicationId: string, tx: Tx): Promise<void> {
+    if (!(await this.applications.lockLive(tenantId, applicationId, tx))) throw ApplicationsErrors.notFound.error();
   }
 }

@@ -206,7 +206,9 @@ export class AssignmentsRepository {
   async existingApplications(tenantId: string, applicationIds: string[], tx: Tx): Promise<Set<string>> {
     const { rows } = await runSql<{ id: string }>(
       tx,
-      `SELECT id::text AS id FROM applications WHERE tenant_id = $1 AND id = ANY($2::uuid[]) FOR KEY SHARE`,
+      `SELECT id::text AS id FROM applications
+        WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND deletion_requested_at IS NULL
+          FOR KEY SHARE`,
       [tenantId, applicationIds],
     );
     return new Set(rows.map((row) => row.id));
@@ -234,12 +236,14 @@ export class AssignmentsRepository {
     return new Set(rows.map((row) => row.application_id));
   }
 
-  /** Deletes a direct assignment; false when there was none. */
+  /** Deletes a direct assignment; false when there was none (or its application is being deleted). */
   @GenerateSql({ params: [Dummy.tenant, Dummy.user, Dummy.application, Dummy.tx] })
   async unassignFromUser(tenantId: string, userId: string, applicationId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(
       tx,
-      `DELETE FROM user_app_assignments WHERE tenant_id = $1 AND user_id = $2 AND application_id = $3`,
+      `DELETE FROM user_app_assignments ua
+        WHERE ua.tenant_id = $1 AND ua.user_id = $2 AND ua.application_id = $3
+          AND EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $3 AND a.deletion_requested_at IS NULL)`,
       [tenantId, userId, applicationId],
     );
     return affected === 1;

@@ -93,6 +93,7 @@ export class AssignmentsService {
   async assignToUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<UserAssignmentCreated> {
     await Promise.all([this.users.assertExists(tenantId, userId), this.applications.assertExists(tenantId, applicationId)]);
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      await this.applications.assertLive(tenantId, applicationId, tx);
       const assignedAt = await this.assignments.assignToUser(tenantId, userId, applicationId, actor.subject, tx);
       if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToUser.error();
       return {
@@ -114,6 +115,10 @@ export class AssignmentsService {
   async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<GroupAssignmentCreated> {
     await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      await Promise.all([
+        this.groups.assertLive(tenantId, groupId, tx),
+        this.applications.assertLive(tenantId, applicationId, tx),
+      ]);
       const assignedAt = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, tx);
       if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToGroup.error();
       return {

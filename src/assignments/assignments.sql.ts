@@ -1,3 +1,5 @@
+import { TENANT_IS_LIVE } from '../common/database/liveness';
+
 /**
  * The App Assignments read statements, shared by the repository, the benchmark's bare-SQL
  * baseline and the EXPLAIN report, so that what is measured is what the service runs.
@@ -27,8 +29,8 @@ export const USER_APPLICATIONS_SQL = `
   )
   SELECT a.id AS application_id, a.name AS application_name, a.client_id AS application_client_id,
          c.assigned_at, c.assignment_type, c.assigned_via::text AS assigned_via
-    FROM (SELECT 1 FROM users u WHERE u.tenant_id = $1 AND u.id = $2) AS target
-    LEFT JOIN (chosen c JOIN applications a ON a.tenant_id = $1 AND a.id = c.application_id) ON true
+    FROM (SELECT 1 FROM users u WHERE u.tenant_id = $1 AND u.id = $2 AND ${TENANT_IS_LIVE}) AS target
+    LEFT JOIN (chosen c JOIN applications a ON a.tenant_id = $1 AND a.id = c.application_id AND a.deletion_requested_at IS NULL) ON true
    ORDER BY a.name, a.id
 `;
 
@@ -36,16 +38,16 @@ export const USER_APPLICATIONS_SQL = `
 export const GROUP_APPLICATIONS_SQL = `
   SELECT a.id AS application_id, a.name AS application_name, a.client_id AS application_client_id,
          ga.assigned_at, 'group' AS assignment_type, ga.group_id::text AS assigned_via
-    FROM (SELECT 1 FROM groups g WHERE g.tenant_id = $1 AND g.id = $2) AS target
+    FROM (SELECT 1 FROM groups g WHERE g.tenant_id = $1 AND g.id = $2 AND g.deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}) AS target
     LEFT JOIN (group_app_assignments ga
-               JOIN applications a ON a.tenant_id = ga.tenant_id AND a.id = ga.application_id)
+               JOIN applications a ON a.tenant_id = ga.tenant_id AND a.id = ga.application_id AND a.deletion_requested_at IS NULL)
       ON ga.tenant_id = $1 AND ga.group_id = $2
    ORDER BY a.name, a.id
 `;
 
 /** $1 tenant, $2 application: direct users and groups, oldest assignment first, ties by id. */
 export const ASSIGNEES_SQL = `
-  SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2) AS application_exists,
+  SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2 AND a.deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}) AS application_exists,
          ARRAY(SELECT ua.user_id::text FROM user_app_assignments ua
                 WHERE ua.tenant_id = $1 AND ua.application_id = $2
                 ORDER BY ua.assigned_at, ua.user_id) AS users,
@@ -61,7 +63,7 @@ export const ASSIGNEES_SQL = `
  * tenant's number of users (maintained user_count).
  */
 export const EFFECTIVE_USERS_SOURCES_SQL = `
-  SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2) AS application_exists,
+  SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2 AND a.deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}) AS application_exists,
          (SELECT t.user_count FROM tenants t WHERE t.id = $1) AS tenant_users,
          (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = $1 AND ua.application_id = $2) AS direct_users,
          coalesce((SELECT json_agg(json_build_object('group_id', ga.group_id, 'members', g.member_count)

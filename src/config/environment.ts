@@ -124,7 +124,7 @@ export class Environment {
   /** Run the effective-access index's background rebuilds in this process (false: a dedicated worker does). */
   @Transform(toBoolean)
   @IsIn([true, false])
-  ACCESS_REBUILD_WORKER = true;
+  BACKGROUND_WORKERS = true;
 }
 
 const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
@@ -144,7 +144,7 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'JWT_AUDIENCE',
   'LOG_LEVEL',
   'DEMO_SEED',
-  'ACCESS_REBUILD_WORKER',
+  'BACKGROUND_WORKERS',
 ];
 
 export class EnvironmentError extends Error {}

@@ -2,35 +2,53 @@ import type { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
+/**
+ * What a connection pool is for, which decides its time limits:
+ * - `requests`: answering API requests. A statement is cancelled by the server after 5 s
+ *   (answered 504, the request took too long); the client gives up half a second later only when the
+ *   server does not answer at all (a lost connection: 503).
+ * - `background`: the workers' batches (rebuilds of the effective-access index, deletions),
+ *   sized to take about a second, allowed a minute.
+ * - `migrations`: schema changes and the first fill of the index, no limit.
+ */
+export type ConnectionRole = 'requests' | 'background' | 'migrations';
+
+/** The name of the background pool's DataSource (`@InjectDataSource(BACKGROUND_CONNECTION)`). */
+export const BACKGROUND_CONNECTION = 'background';
+
 export interface DatabaseSettings {
   url: string;
   poolSize?: number;
-  migrationsRun?: boolean;
+  role?: ConnectionRole;
 }
 
-/** The one description of the database connection, shared by the app, the CLI and tests. */
+const STATEMENT_TIMEOUT_MS: Record<ConnectionRole, number> = { requests: 5_000, background: 60_000, migrations: 0 };
+
+/** The one description of a database connection, shared by the app, the CLI and tests. */
 export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
+  const role = settings.role ?? 'requests';
+  const statementTimeout = STATEMENT_TIMEOUT_MS[role];
   return {
     type: 'postgres',
     url: settings.url,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: settings.migrationsRun ?? false,
+    migrationsRun: false,
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
     uuidExtension: 'pgcrypto',
     logging: false,
     extra: {
-      max: settings.poolSize ?? 10,
+      max: settings.poolSize ?? (role === 'requests' ? 10 : role === 'background' ? 2 : 1),
       // Fail fast instead of queueing forever when the database is unreachable.
       connectionTimeoutMillis: 5_000,
-      // A database that stops answering fails the request (503) instead of hanging it.
-      query_timeout: 5_000,
-      application_name: 'iam-app-assignments',
+      // A server that stops answering altogether fails the request (503) instead of hanging it.
+      ...(role === 'requests' ? { query_timeout: statementTimeout + 500 } : {}),
+      application_name: role === 'requests' ? 'iam-app-assignments' : `iam-app-assignments-${role}`,
       // Short OLTP statements: JIT compilation (on by default, for costly plans) adds
       // 15-50 ms to a 1 ms query.
-      options: '-c jit=off',
+      options: `-c jit=off -c statement_timeout=${statementTimeout}`,
     },
   };
 }

@@ -5,6 +5,7 @@ import { ApplicationEntity } from '../applications/application.entity';
 import { GroupAppAssignmentEntity } from '../assignments/group-app-assignment.entity';
 import { UserAppAssignmentEntity } from '../assignments/user-app-assignment.entity';
 import { AuditEventEntity } from '../audit/audit-event.entity';
+import { DeletionEntity } from '../deletions/deletion.entity';
 import { GroupEntity } from '../groups/group.entity';
 import { GroupMembershipEntity } from '../groups/group-membership.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   EffectiveAccessEntity,
   EffectiveAccessStateEntity,
   EffectiveAccessSettingsEntity,
+  DeletionEntity,
 ];

@@ -58,12 +58,14 @@ export class GroupMembersRepository {
     return rows[0];
   }
 
-  /** Deletes the membership; false when there was none. */
+  /** Deletes the membership; false when there was none (or its group is being deleted). */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.user, Dummy.tx] })
   async remove(tenantId: string, groupId: string, userId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(
       tx,
-      `DELETE FROM group_memberships WHERE tenant_id = $1 AND group_id = $2 AND user_id = $3`,
+      `DELETE FROM group_memberships m
+        WHERE m.tenant_id = $1 AND m.group_id = $2 AND m.user_id = $3
+          AND EXISTS (SELECT 1 FROM groups g WHERE g.tenant_id = $1 AND g.id = $2 AND g.deletion_requested_at IS NULL)`,
       [tenantId, groupId, userId],
     );
     return affected === 1;

@@ -2,17 +2,18 @@ import {
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
-  Unique,
   UpdateDateColumn,
 } from 'typeorm';
 import { TenantEntity } from '../tenants/tenant.entity';
 
 @Entity({ name: 'groups' })
-@Unique('uq_groups_tenant_name', ['tenantId', 'name'])
+// Unique among the groups not being deleted: a name is free again once its deletion is accepted.
+@Index('uq_groups_tenant_name', ['tenantId', 'name'], { unique: true, where: '"deletion_requested_at" IS NULL' })
 export class GroupEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'uuid', primaryKeyConstraintName: 'pk_groups' })
   tenantId!: string;
@@ -29,6 +30,10 @@ export class GroupEntity {
   /** Kept by triggers on group_memberships (see the GroupAndTenantCounters migration); never written by the app. */
   @Column({ name: 'member_count', type: 'integer', default: 0, select: true, insert: false, update: false })
   memberCount!: number;
+
+  /** Set when its deletion is accepted: from then on it is invisible, and a background worker removes its members. */
+  @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  deletionRequestedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,13 +1,17 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
+import { noContentOrAccepted } from '../common/http/accepted';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { UsersErrors } from '../users/users.errors';
 import { AddGroupMemberDto } from './dto/add-group-member.dto';
@@ -81,16 +85,36 @@ export class GroupsController {
   @RequireScopes(Scope.GroupsWrite)
   @Endpoint({
     summary: 'Delete Group',
-    description: 'Deletes the group with its memberships and its application assignments.',
+    description:
+      'Deletes the group with its memberships and its application assignments. A large group is accepted (202) and its memberships removed in the background: it is gone for every read at once.',
     status: 204,
+    accepted: ApiResponseEnvelope(DeletionResponse),
     errors: [GroupsErrors.notFound],
   })
-  remove(
+  async remove(
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @CurrentPrincipal() actor: Principal,
-  ): Promise<void> {
-    return this.groups.remove(tenantId, groupId, actor);
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeletionResponse | undefined> {
+    return noContentOrAccepted(
+      reply,
+      await this.groups.remove(tenantId, groupId, actor),
+      `/api/v1/tenants/${tenantId}/groups/${groupId}/deletion`,
+    );
+  }
+
+  @Get(':group_id/deletion')
+  @RequireScopes(Scope.GroupsRead)
+  @Endpoint({
+    summary: 'Get Group Deletion',
+    description: 'The latest deletion of the group carried out in the background: accepted, running, completed.',
+    status: 200,
+    response: ApiResponseEnvelope(DeletionResponse),
+    errors: [DeletionsErrors.notFound],
+  })
+  deletion(@TenantId() tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<DeletionResponse> {
+    return this.groups.deletion(tenantId, groupId);
   }
 
   @Get(':group_id/members')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { TENANT_IS_LIVE } from '../common/database/liveness';
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
@@ -31,7 +32,9 @@ export class GroupsRepository {
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'eng'] })
   page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<GroupRow>> {
-    const where = q ? 'tenant_id = $1 AND name ILIKE $2' : 'tenant_id = $1';
+    const where = q
+      ? 'tenant_id = $1 AND deletion_requested_at IS NULL AND name ILIKE $2'
+      : 'tenant_id = $1 AND deletion_requested_at IS NULL';
     return selectPage<GroupRow>(
       this.dataSource,
       {
@@ -45,16 +48,35 @@ export class GroupsRepository {
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
   async find(tenantId: string, groupId: string): Promise<GroupRow | undefined> {
-    const { rows } = await runSql<GroupRow>(this.dataSource, `SELECT ${COLUMNS} FROM groups WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      groupId,
-    ]);
+    const { rows } = await runSql<GroupRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}`,
+      [tenantId, groupId],
+    );
     return rows[0];
   }
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
   async exists(tenantId: string, groupId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2`, [tenantId, groupId]);
+    const { rows } = await runSql(
+      this.dataSource,
+      `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}`,
+      [tenantId, groupId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Holds the group for the rest of a write that adds to it (KEY SHARE: such writes do not
+   * wait for each other; its deletion waits for them), and says whether it is still there.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
+  async lockLive(tenantId: string, groupId: string, tx: Tx): Promise<boolean> {
+    const { rows } = await runSql(
+      tx,
+      `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR KEY SHARE`,
+      [tenantId, groupId],
+    );
     return rows.length > 0;
   }
 
@@ -82,11 +104,28 @@ export class GroupsRepository {
               updated_at = CASE WHEN (coalesce($3, name), CASE WHEN $4::boolean THEN $5 ELSE description END)
                                      IS DISTINCT FROM (name, description)
                                 THEN now() ELSE updated_at END
-        WHERE tenant_id = $1 AND id = $2
+        WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
         RETURNING ${COLUMNS}`,
       [tenantId, groupId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
     );
     return rows[0];
+  }
+
+  /**
+   * Locks the group against the writes in flight that add to it and says how many members
+   * its deletion removes, or undefined when there is no such group.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
+  async lockForDeletion(tenantId: string, groupId: string, tx: Tx): Promise<{ rows: number; inlineLimit: number } | undefined> {
+    const { rows } = await runSql<{ rows: number; inline_limit: number }>(
+      tx,
+      `SELECT g.member_count AS rows, (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit
+         FROM groups g
+        WHERE g.tenant_id = $1 AND g.id = $2 AND g.deletion_requested_at IS NULL
+          FOR UPDATE OF g`,
+      [tenantId, groupId],
+    );
+    return rows[0] && { rows: rows[0].rows, inlineLimit: rows[0].inline_limit };
   }
 
   /** Memberships and the group's assignments go with it (ON DELETE CASCADE); false when there was none. */
@@ -94,5 +133,16 @@ export class GroupsRepository {
   async delete(tenantId: string, groupId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(tx, `DELETE FROM groups WHERE tenant_id = $1 AND id = $2`, [tenantId, groupId]);
     return affected === 1;
+  }
+
+  /**
+   * Accepts a deletion for the background: the group is gone for every read from now on,
+   * and gives up its assignments at once (its members' access goes with them); the
+   * background removes its memberships.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
+  async markDeleted(tenantId: string, groupId: string, tx: Tx): Promise<void> {
+    await runSql(tx, `UPDATE groups SET deletion_requested_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, groupId]);
+    await runSql(tx, `DELETE FROM group_app_assignments WHERE tenant_id = $1 AND group_id = $2`, [tenantId, groupId]);
   }
 }

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionsRepository } from '../deletions/deletions.repository';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersService } from '../users/users.service';
@@ -25,6 +30,7 @@ export class GroupsService {
     private readonly tenants: TenantsService,
     private readonly users: UsersService,
     private readonly changes: ChangeWriter,
+    private readonly deletions: DeletionsRepository,
   ) {}
 
   create(tenantId: string, actor: Actor, input: CreateGroupDto): Promise<GroupResponse> {
@@ -61,12 +67,31 @@ export class GroupsService {
     });
   }
 
-  /** Memberships and the group's assignments go with it (ON DELETE CASCADE). */
-  remove(tenantId: string, groupId: string, actor: Actor): Promise<void> {
+  /**
+   * Memberships and the group's assignments go with it. A small group is deleted now
+   * (undefined: 204); a large one is invisible from now on, its assignments gone, and its
+   * memberships removed in the background (the deletion: 202).
+   */
+  remove(tenantId: string, groupId: string, actor: Actor): Promise<DeletionResponse | undefined> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
-      if (!(await this.groups.delete(tenantId, groupId, tx))) throw GroupsErrors.notFound.error();
-      return { result: undefined, audit: { action: 'group.deleted', target: { type: 'group', id: groupId } } };
+      const size = await this.groups.lockForDeletion(tenantId, groupId, tx);
+      if (!size) throw GroupsErrors.notFound.error();
+      const target = { type: 'group', id: groupId } as const;
+      if (size.rows <= size.inlineLimit) {
+        await this.groups.delete(tenantId, groupId, tx);
+        return { result: undefined, audit: { action: 'group.deleted', target } };
+      }
+      await this.groups.markDeleted(tenantId, groupId, tx);
+      const deletion = toDeletionResponse(await this.deletions.accept(tenantId, 'group', groupId, actor, tx));
+      return { result: deletion, audit: { action: 'group.deleted', target, details: { deletion_id: deletion.id } } };
     });
+  }
+
+  /** The latest deletion of the group carried out in the background. */
+  async deletion(tenantId: string, groupId: string): Promise<DeletionResponse> {
+    const deletion = await this.deletions.latest(tenantId, 'group', groupId);
+    if (!deletion) throw DeletionsErrors.notFound.error();
+    return toDeletionResponse(deletion);
   }
 
   async listMembers(tenantId: string, groupId: string, page: PageRequest): Promise<Page<GroupMemberResponse>> {
@@ -78,6 +103,7 @@ export class GroupsService {
   async addMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<GroupMemberResponse> {
     await Promise.all([this.assertExists(tenantId, groupId), this.users.assertExists(tenantId, userId)]);
     return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, async (tx) => {
+      await this.assertLive(tenantId, groupId, tx);
       const member = await this.members.add(tenantId, groupId, userId, tx);
       if (!member) throw GroupsErrors.alreadyMember.error();
       return {
@@ -100,5 +126,10 @@ export class GroupsService {
   /** 404 unless the group exists in this tenant. */
   async assertExists(tenantId: string, groupId: string): Promise<void> {
     if (!(await this.groups.exists(tenantId, groupId))) throw GroupsErrors.notFound.error();
+  }
+
+  /** Inside a write that adds to the group: 404 unless it is still there, and held so until the write ends. */
+  async assertLive(tenantId: string, groupId: string, tx: Tx): Promise<void> {
+    if (!(await this.groups.lockLive(tenantId, groupId, tx))) throw GroupsErrors.notFound.error();
   }
 }

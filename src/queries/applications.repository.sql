@@ -14,6 +14,7 @@ FROM
   applications
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
 ORDER BY
   name,
   id
@@ -28,6 +29,7 @@ FROM
   applications
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
 
 -- ApplicationsRepository.page (with q)
 SELECT
@@ -43,6 +45,7 @@ FROM
   applications
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
   AND name ILIKE $2
 ORDER BY
   name,
@@ -58,6 +61,7 @@ FROM
   applications
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
   AND name ILIKE $2
 
 -- ApplicationsRepository.find
@@ -75,6 +79,16 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
 
 -- ApplicationsRepository.exists
 SELECT
@@ -84,6 +98,27 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
+
+-- ApplicationsRepository.lockLive
+SELECT
+  1
+FROM
+  applications
+WHERE
+  tenant_id = $1
+  AND id = $2
+  AND deletion_requested_at IS NULL
+FOR KEY SHARE
 
 -- ApplicationsRepository.insert
 INSERT INTO
@@ -123,6 +158,7 @@ SET
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
 RETURNING
   id,
   tenant_id,
@@ -132,6 +168,56 @@ RETURNING
   status,
   created_at,
   updated_at
+
+-- ApplicationsRepository.lockForDeletion
+SELECT
+  coalesce(
+    (
+      SELECT
+        s.user_count
+      FROM
+        effective_access_state s
+      WHERE
+        s.tenant_id = a.tenant_id
+        AND s.application_id = a.id
+    ),
+    0
+  ) + (
+    SELECT
+      count(*)
+    FROM
+      user_app_assignments ua
+    WHERE
+      ua.tenant_id = a.tenant_id
+      AND ua.application_id = a.id
+  ) AS rows,
+  (
+    SELECT
+      inline_fanout_limit
+    FROM
+      effective_access_settings
+  ) AS inline_limit
+FROM
+  applications a
+WHERE
+  a.tenant_id = $1
+  AND a.id = $2
+  AND a.deletion_requested_at IS NULL
+FOR UPDATE OF
+  a
+
+-- ApplicationsRepository.markDeleted
+UPDATE applications
+SET
+  deletion_requested_at = now()
+WHERE
+  tenant_id = $1
+  AND id = $2
+
+DELETE FROM effective_access_state
+WHERE
+  tenant_id = $1
+  AND application_id = $2
 
 -- ApplicationsRepository.delete
 DELETE FROM applications

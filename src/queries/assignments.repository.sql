@@ -60,11 +60,21 @@ FROM
     WHERE
       u.tenant_id = $1
       AND u.id = $2
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          tenants live_tenant
+        WHERE
+          live_tenant.id = $1
+          AND live_tenant.deletion_requested_at IS NULL
+      )
   ) AS target
   LEFT JOIN (
     chosen c
     JOIN applications a ON a.tenant_id = $1
     AND a.id = c.application_id
+    AND a.deletion_requested_at IS NULL
   ) ON TRUE
 ORDER BY
   a.name,
@@ -87,11 +97,22 @@ FROM
     WHERE
       g.tenant_id = $1
       AND g.id = $2
+      AND g.deletion_requested_at IS NULL
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          tenants live_tenant
+        WHERE
+          live_tenant.id = $1
+          AND live_tenant.deletion_requested_at IS NULL
+      )
   ) AS target
   LEFT JOIN (
     group_app_assignments ga
     JOIN applications a ON a.tenant_id = ga.tenant_id
     AND a.id = ga.application_id
+    AND a.deletion_requested_at IS NULL
   ) ON ga.tenant_id = $1
   AND ga.group_id = $2
 ORDER BY
@@ -108,6 +129,16 @@ SELECT
     WHERE
       a.tenant_id = $1
       AND a.id = $2
+      AND a.deletion_requested_at IS NULL
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          tenants live_tenant
+        WHERE
+          live_tenant.id = $1
+          AND live_tenant.deletion_requested_at IS NULL
+      )
   ) AS application_exists,
   ARRAY(
     SELECT
@@ -144,6 +175,16 @@ SELECT
     WHERE
       a.tenant_id = $1
       AND a.id = $2
+      AND a.deletion_requested_at IS NULL
+      AND EXISTS (
+        SELECT
+          1
+        FROM
+          tenants live_tenant
+        WHERE
+          live_tenant.id = $1
+          AND live_tenant.deletion_requested_at IS NULL
+      )
   ) AS application_exists,
   (
     SELECT
@@ -519,6 +560,7 @@ FROM
 WHERE
   tenant_id = $1
   AND id = ANY ($2::UUID[])
+  AND deletion_requested_at IS NULL
 FOR KEY SHARE
 
 -- AssignmentsRepository.assignManyToUser
@@ -539,11 +581,21 @@ RETURNING
   application_id::text AS application_id
 
 -- AssignmentsRepository.unassignFromUser
-DELETE FROM user_app_assignments
+DELETE FROM user_app_assignments ua
 WHERE
-  tenant_id = $1
-  AND user_id = $2
-  AND application_id = $3
+  ua.tenant_id = $1
+  AND ua.user_id = $2
+  AND ua.application_id = $3
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      applications a
+    WHERE
+      a.tenant_id = $1
+      AND a.id = $3
+      AND a.deletion_requested_at IS NULL
+  )
 
 -- AssignmentsRepository.unassignFromGroup
 DELETE FROM group_app_assignments

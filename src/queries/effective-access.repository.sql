@@ -137,14 +137,3 @@ FROM
 ORDER BY
   p.email,
   p.id
-
--- EffectiveAccessRepository.rebuildNext
-SET
-  LOCAL statement_timeout = '60s'
-
-SELECT
-  tenant_id,
-  application_id,
-  done
-FROM
-  effective_access_rebuild_next ()

@@ -58,8 +58,18 @@ FROM
   AND u.id = m.user_id
 
 -- GroupMembersRepository.remove
-DELETE FROM group_memberships
+DELETE FROM group_memberships m
 WHERE
-  tenant_id = $1
-  AND group_id = $2
-  AND user_id = $3
+  m.tenant_id = $1
+  AND m.group_id = $2
+  AND m.user_id = $3
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      groups g
+    WHERE
+      g.tenant_id = $1
+      AND g.id = $2
+      AND g.deletion_requested_at IS NULL
+  )

@@ -12,6 +12,7 @@ FROM
   groups
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
 ORDER BY
   name,
   id
@@ -26,6 +27,7 @@ FROM
   groups
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
 
 -- GroupsRepository.page (with q)
 SELECT
@@ -39,6 +41,7 @@ FROM
   groups
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
   AND name ILIKE $2
 ORDER BY
   name,
@@ -54,6 +57,7 @@ FROM
   groups
 WHERE
   tenant_id = $1
+  AND deletion_requested_at IS NULL
   AND name ILIKE $2
 
 -- GroupsRepository.find
@@ -69,6 +73,16 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
 
 -- GroupsRepository.exists
 SELECT
@@ -78,6 +92,27 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
+
+-- GroupsRepository.lockLive
+SELECT
+  1
+FROM
+  groups
+WHERE
+  tenant_id = $1
+  AND id = $2
+  AND deletion_requested_at IS NULL
+FOR KEY SHARE
 
 -- GroupsRepository.insert
 INSERT INTO
@@ -113,6 +148,7 @@ SET
 WHERE
   tenant_id = $1
   AND id = $2
+  AND deletion_requested_at IS NULL
 RETURNING
   id,
   tenant_id,
@@ -121,8 +157,39 @@ RETURNING
   created_at,
   updated_at
 
+-- GroupsRepository.lockForDeletion
+SELECT
+  g.member_count AS rows,
+  (
+    SELECT
+      inline_fanout_limit
+    FROM
+      effective_access_settings
+  ) AS inline_limit
+FROM
+  groups g
+WHERE
+  g.tenant_id = $1
+  AND g.id = $2
+  AND g.deletion_requested_at IS NULL
+FOR UPDATE OF
+  g
+
 -- GroupsRepository.delete
 DELETE FROM groups
 WHERE
   tenant_id = $1
   AND id = $2
+
+-- GroupsRepository.markDeleted
+UPDATE groups
+SET
+  deletion_requested_at = now()
+WHERE
+  tenant_id = $1
+  AND id = $2
+
+DELETE FROM group_app_assignments
+WHERE
+  tenant_id = $1
+  AND group_id = $2

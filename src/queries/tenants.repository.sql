@@ -10,6 +10,8 @@ SELECT
   updated_at
 FROM
   tenants
+WHERE
+  deletion_requested_at IS NULL
 ORDER BY
   slug,
   id
@@ -22,6 +24,8 @@ SELECT
   count(*) AS total
 FROM
   tenants
+WHERE
+  deletion_requested_at IS NULL
 
 -- TenantsRepository.page (one tenant)
 SELECT
@@ -35,6 +39,7 @@ FROM
   tenants
 WHERE
   id = $1
+  AND deletion_requested_at IS NULL
 ORDER BY
   slug,
   id
@@ -49,6 +54,7 @@ FROM
   tenants
 WHERE
   id = $1
+  AND deletion_requested_at IS NULL
 
 -- TenantsRepository.find
 SELECT
@@ -62,6 +68,7 @@ FROM
   tenants
 WHERE
   id = $1
+  AND deletion_requested_at IS NULL
 
 -- TenantsRepository.exists
 SELECT
@@ -70,6 +77,7 @@ FROM
   tenants
 WHERE
   id = $1
+  AND deletion_requested_at IS NULL
 
 -- TenantsRepository.insert
 INSERT INTO
@@ -100,6 +108,7 @@ SET
   END
 WHERE
   id = $1
+  AND deletion_requested_at IS NULL
 RETURNING
   id,
   name,
@@ -108,7 +117,42 @@ RETURNING
   created_at,
   updated_at
 
+-- TenantsRepository.lockForDeletion
+SELECT
+  t.user_count + (
+    SELECT
+      coalesce(sum(s.user_count), 0)
+    FROM
+      effective_access_state s
+    WHERE
+      s.tenant_id = t.id
+  ) AS rows,
+  (
+    SELECT
+      inline_fanout_limit
+    FROM
+      effective_access_settings
+  ) AS inline_limit
+FROM
+  tenants t
+WHERE
+  t.id = $1
+  AND t.deletion_requested_at IS NULL
+FOR UPDATE OF
+  t
+
 -- TenantsRepository.delete
 DELETE FROM tenants
 WHERE
   id = $1
+
+-- TenantsRepository.markDeleted
+UPDATE tenants
+SET
+  deletion_requested_at = now()
+WHERE
+  id = $1
+
+DELETE FROM effective_access_state
+WHERE
+  tenant_id = $1

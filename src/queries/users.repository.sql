@@ -78,6 +78,15 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
 
 -- UsersRepository.exists
 SELECT
@@ -87,6 +96,15 @@ FROM
 WHERE
   tenant_id = $1
   AND id = $2
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  )
 
 -- UsersRepository.insert
 INSERT INTO

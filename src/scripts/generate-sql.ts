@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { databaseOptions } from '../database/database.options';
 import { EmbeddedDatabase } from '../database/embedded-database';
 import { freePort } from '../database/free-port';
+import { migrate } from '../database/migrate';
 import { buildSqlSnapshot, SNAPSHOT_DIR } from '../queries/sql-snapshot';
 
 /**
@@ -24,8 +25,8 @@ async function main(): Promise<void> {
   }
   const dataSource = new DataSource(databaseOptions({ url }));
   try {
+    await migrate(url);
     await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
     const files = await buildSqlSnapshot(dataSource);
     for (const stale of readdirSync(SNAPSHOT_DIR).filter((name) => name.endsWith('.sql') && !files.has(name))) {
       unlinkSync(join(SNAPSHOT_DIR, stale));

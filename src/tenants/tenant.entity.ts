@@ -1,9 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export const TENANT_STATUSES = ['active', 'suspended'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 @Entity({ name: 'tenants' })
+// Unique among the tenants not being deleted: a slug is free again once its deletion is accepted.
+@Index('uq_tenants_slug', ['slug'], { unique: true, where: '"deletion_requested_at" IS NULL' })
 export class TenantEntity {
   @PrimaryGeneratedColumn('uuid', { name: 'id', primaryKeyConstraintName: 'pk_tenants' })
   id!: string;
@@ -11,7 +13,7 @@ export class TenantEntity {
   @Column({ name: 'name', type: 'varchar', length: 200 })
   name!: string;
 
-  @Column({ name: 'slug', type: 'varchar', length: 63, unique: true })
+  @Column({ name: 'slug', type: 'varchar', length: 63 })
   slug!: string;
 
   @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
@@ -20,6 +22,10 @@ export class TenantEntity {
   /** Kept by triggers on users (see the GroupAndTenantCounters migration); never written by the app. */
   @Column({ name: 'user_count', type: 'integer', default: 0, insert: false, update: false })
   userCount!: number;
+
+  /** Set when its deletion is accepted: from then on it is invisible, and a background worker removes its rows. */
+  @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true, insert: false, update: false })
+  deletionRequestedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -1,12 +1,16 @@
-import { Body, Controller, Delete, Get, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { AcrossTenants, CurrentPrincipal, RequireScopes, TenantId, TenantIdParameter } from '../common/auth/decorators';
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
+import { noContentOrAccepted } from '../common/http/accepted';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
@@ -80,11 +84,31 @@ export class TenantsController {
   @RequireScopes(Scope.PlatformAdmin)
   @Endpoint({
     summary: 'Delete Tenant',
-    description: 'Deletes the tenant with all its users, groups, applications, memberships and assignments.',
+    description:
+      'Deletes the tenant with all its users, groups, applications, memberships and assignments (its audit trail stays). A large tenant is accepted (202) and removed in the background: it is gone for every read at once.',
     status: 204,
+    accepted: ApiResponseEnvelope(DeletionResponse),
     errors: [TenantsErrors.notFound],
   })
-  remove(@TenantId() tenantId: string, @CurrentPrincipal() actor: Principal): Promise<void> {
-    return this.tenants.remove(tenantId, actor);
+  async remove(
+    @TenantId() tenantId: string,
+    @CurrentPrincipal() actor: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DeletionResponse | undefined> {
+    return noContentOrAccepted(reply, await this.tenants.remove(tenantId, actor), `/api/v1/tenants/${tenantId}/deletion`);
+  }
+
+  @Get(':tenant_id/deletion')
+  @TenantIdParameter()
+  @RequireScopes(Scope.TenantsRead)
+  @Endpoint({
+    summary: 'Get Tenant Deletion',
+    description: 'The latest deletion of the tenant carried out in the background: accepted, running, completed.',
+    status: 200,
+    response: ApiResponseEnvelope(DeletionResponse),
+    errors: [DeletionsErrors.notFound],
+  })
+  deletion(@TenantId() tenantId: string): Promise<DeletionResponse> {
+    return this.tenants.deletion(tenantId);
   }
 }

@@ -32,7 +32,8 @@ export class TenantsRepository {
   /** Ordered by slug, then id; `onlyTenantId` limits the list to that tenant. */
   @GenerateSql({ name: 'every tenant', params: [FIRST_PAGE] }, { name: 'one tenant', params: [FIRST_PAGE, Dummy.tenant] })
   page(page: PageRequest, onlyTenantId?: string): Promise<PageOfRows<TenantRow>> {
-    const where = onlyTenantId === undefined ? '' : 'WHERE id = $1';
+    const where =
+      onlyTenantId === undefined ? 'WHERE deletion_requested_at IS NULL' : 'WHERE id = $1 AND deletion_requested_at IS NULL';
     return selectPage<TenantRow>(
       this.dataSource,
       {
@@ -46,13 +47,19 @@ export class TenantsRepository {
 
   @GenerateSql({ params: [Dummy.tenant] })
   async find(tenantId: string, tx?: Tx): Promise<TenantRow | undefined> {
-    const { rows } = await runSql<TenantRow>(tx ?? this.dataSource, `SELECT ${COLUMNS} FROM tenants WHERE id = $1`, [tenantId]);
+    const { rows } = await runSql<TenantRow>(
+      tx ?? this.dataSource,
+      `SELECT ${COLUMNS} FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL`,
+      [tenantId],
+    );
     return rows[0];
   }
 
   @GenerateSql({ params: [Dummy.tenant] })
   async exists(tenantId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM tenants WHERE id = $1`, [tenantId]);
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL`, [
+      tenantId,
+    ]);
     return rows.length > 0;
   }
 
@@ -75,11 +82,30 @@ export class TenantsRepository {
           SET name = coalesce($2, name), slug = coalesce($3, slug), status = coalesce($4, status),
               updated_at = CASE WHEN (coalesce($2, name), coalesce($3, slug), coalesce($4, status)) IS DISTINCT FROM (name, slug, status)
                                 THEN now() ELSE updated_at END
-        WHERE id = $1
+        WHERE id = $1 AND deletion_requested_at IS NULL
         RETURNING ${COLUMNS}`,
       [tenantId, changes.name ?? null, changes.slug ?? null, changes.status ?? null],
     );
     return rows[0];
+  }
+
+  /**
+   * Locks the tenant against every write in flight (they hold KEY SHARE) and says how many
+   * rows its deletion touches, or undefined when there is no such tenant. Small: delete it
+   * now; large: the background does.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.tx] })
+  async lockForDeletion(tenantId: string, tx: Tx): Promise<{ rows: number; inlineLimit: number } | undefined> {
+    const { rows } = await runSql<{ rows: string; inline_limit: number }>(
+      tx,
+      `SELECT t.user_count + (SELECT coalesce(sum(s.user_count), 0) FROM effective_access_state s WHERE s.tenant_id = t.id) AS rows,
+              (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit
+         FROM tenants t
+        WHERE t.id = $1 AND t.deletion_requested_at IS NULL
+          FOR UPDATE OF t`,
+      [tenantId],
+    );
+    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit };
   }
 
   /** Everything of the tenant goes with it (ON DELETE CASCADE); false when there was none. */
@@ -87,5 +113,15 @@ export class TenantsRepository {
   async delete(tenantId: string, tx: Tx): Promise<boolean> {
     const { affected } = await runSql(tx, `DELETE FROM tenants WHERE id = $1`, [tenantId]);
     return affected === 1;
+  }
+
+  /**
+   * Accepts a deletion for the background: the tenant is gone for every read from now on,
+   * and the maintenance of its effective-access index stops.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.tx] })
+  async markDeleted(tenantId: string, tx: Tx): Promise<void> {
+    await runSql(tx, `UPDATE tenants SET deletion_requested_at = now() WHERE id = $1`, [tenantId]);
+    await runSql(tx, `DELETE FROM effective_access_state WHERE tenant_id = $1`, [tenantId]);
   }
 }

@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import { type Actor, Principal } from '../common/auth/principal';
 import { Page, PageRequest } from '../common/http/page';
+import { DeletionsErrors } from '../deletions/deletions.errors';
+import { DeletionsRepository } from '../deletions/deletions.repository';
+import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { toTenantResponse } from './dto/tenant.mapper';
@@ -16,6 +20,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly changes: ChangeWriter,
+    private readonly deletions: DeletionsRepository,
   ) {}
 
   create(actor: Actor, input: CreateTenantDto): Promise<TenantResponse> {
@@ -56,12 +61,31 @@ export class TenantsService {
     });
   }
 
-  /** Everything of the tenant goes with it (ON DELETE CASCADE); its audit trail stays. */
-  remove(tenantId: string, actor: Actor): Promise<void> {
+  /**
+   * Everything of the tenant goes with it; its audit trail stays. A small tenant is deleted
+   * now (undefined: 204); a large one is invisible from now on and removed in the background
+   * (the deletion: 202).
+   */
+  remove(tenantId: string, actor: Actor): Promise<DeletionResponse | undefined> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
-      if (!(await this.tenants.delete(tenantId, tx))) throw TenantsErrors.notFound.error();
-      return { result: undefined, audit: { action: 'tenant.deleted', target: { type: 'tenant', id: tenantId } } };
+      const size = await this.tenants.lockForDeletion(tenantId, tx);
+      if (!size) throw TenantsErrors.notFound.error();
+      const target = { type: 'tenant', id: tenantId } as const;
+      if (size.rows <= size.inlineLimit) {
+        await this.tenants.delete(tenantId, tx);
+        return { result: undefined, audit: { action: 'tenant.deleted', target } };
+      }
+      await this.tenants.markDeleted(tenantId, tx);
+      const deletion = toDeletionResponse(await this.deletions.accept(tenantId, 'tenant', tenantId, actor, tx));
+      return { result: deletion, audit: { action: 'tenant.deleted', target, details: { deletion_id: deletion.id } } };
     });
+  }
+
+  /** The latest deletion of the tenant (readable to its end, the tenant itself being gone). */
+  async deletion(tenantId: string): Promise<DeletionResponse> {
+    const deletion = await this.deletions.latest(tenantId, 'tenant', tenantId);
+    if (!deletion) throw DeletionsErrors.notFound.error();
+    return toDeletionResponse(deletion);
   }
 
   /** 404 unless the tenant exists; used by every tenant-scoped module. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
+import { TENANT_IS_LIVE } from '../common/database/liveness';
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
@@ -48,16 +49,20 @@ export class UsersRepository {
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.user] })
   async find(tenantId: string, userId: string): Promise<UserRow | undefined> {
-    const { rows } = await runSql<UserRow>(this.dataSource, `SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`, [
-      tenantId,
-      userId,
-    ]);
+    const { rows } = await runSql<UserRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2 AND ${TENANT_IS_LIVE}`,
+      [tenantId, userId],
+    );
     return rows[0];
   }
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.user] })
   async exists(tenantId: string, userId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2`, [tenantId, userId]);
+    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 AND ${TENANT_IS_LIVE}`, [
+      tenantId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 

@@ -1,7 +1,6 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { databaseOptions } from '../../src/database/database.options';
+import { migrate } from '../../src/database/migrate';
 import { openBenchDatabase, positiveInteger } from './bench-database';
 import { BENCH_APPLICATIONS, benchGroupCount, seedBenchTenant, SHAPE_ONLY_APPLICATIONS } from './seed-tenant';
 
@@ -31,16 +30,6 @@ async function main(): Promise<void> {
   process.stdout.write(
     `seeded ${users} users, ${benchGroupCount(users)} groups, ${BENCH_APPLICATIONS + SHAPE_ONLY_APPLICATIONS.length} applications in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
   );
-}
-
-async function migrate(url: string): Promise<void> {
-  const dataSource = new DataSource(databaseOptions({ url }));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
 }
 
 main().catch((error: unknown) => {

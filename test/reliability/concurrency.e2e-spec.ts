@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EffectiveAccessCheckRepository } from '../../src/access/effective-access-check.repository';
-import { EffectiveAccessRebuilder } from '../../src/access/effective-access-rebuilder';
+import { BackgroundWorker } from '../../src/background/background-worker';
 import { call, HttpAnswer, prng } from '../support/http-client';
 import { IsolatedApp, startIsolatedApp } from '../support/isolated-app';
 import { loadOperations } from '../support/openapi-operations';
@@ -494,7 +494,7 @@ describe('Concurrency storms', () => {
         // Mid-rebuild: the index is exact up to each cursor, and the API exact everywhere (live plan).
         await expectConsistent(fanoutTenant, fanoutToken);
       }
-      const rebuilt = await t.app.get(EffectiveAccessRebuilder).drain();
+      const rebuilt = await t.app.get(BackgroundWorker).drain();
       await expectConsistent(fanoutTenant, fanoutToken);
       const pending: Array<{ n: string }> = await t.dataSource.query(
         `SELECT count(*) AS n FROM effective_access_state WHERE tenant_id = $1 AND rebuild_requested_at IS NOT NULL`,

@@ -102,6 +102,30 @@ describe('the database goes away under load, and comes back', () => {
     expect((await call(baseUrl, 'GET', usersPath(), token)).status).toBe(200);
   });
 
+  it('a statement past its time limit is 504 "took too long", not 503 "unavailable", and changes nothing', async () => {
+    // Another session holds the tenant, so the write waits until the server cancels it (5 s).
+    const blocker = t.dataSource.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    try {
+      await blocker.query(`SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE`, [tenantId]);
+      const user = newUser();
+      const answer = await call(baseUrl, 'POST', usersPath(), token, user, 10_000);
+      expect(answer.status).toBe(504);
+      expect(answer.body).toEqual({ detail: 'The request took too long: the database query ran past its time limit' });
+      expect(answer.headers.get('retry-after')).toBeNull();
+      expect(answer.ms).toBeGreaterThanOrEqual(4_500);
+      await blocker.rollbackTransaction();
+      const listed = await call(baseUrl, 'GET', `${usersPath()}?q=${encodeURIComponent(user.email)}`, token);
+      expect(listed.body.pagination.total_items).toBe(0);
+      // And the database is still there: the next request is served.
+      expect((await call(baseUrl, 'POST', usersPath(), token, newUser())).status).toBe(201);
+    } finally {
+      if (blocker.isTransactionActive) await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+  }, 20_000);
+
   it('database stopped mid-load (connections reset, new ones refused): fast 503 + Retry-After, never a hang or a crash', async () => {
     const load = startLoad();
     await new Promise((resolve) => setTimeout(resolve, 400));

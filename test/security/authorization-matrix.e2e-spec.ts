@@ -16,6 +16,7 @@ import {
   loadOperations,
   pathParameters,
   READ_ONLY_SCOPES,
+  recordPastDeletions,
   requiredScope,
   validBody,
   World,
@@ -44,6 +45,7 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
     [t, loaded] = await Promise.all([startIsolatedApp('matrix'), loadOperations()]);
     operations = loaded.operations;
     [home, foreign] = await Promise.all([createWorld(t.http, 'Home'), createWorld(t.http, 'Foreign')]);
+    await recordPastDeletions(t.dataSource, home);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
-import { databaseOptions } from '../../src/database/database.options';
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { migrate } from '../../src/database/migrate';
 import { createDatabase, freePort, temporaryDataDir } from './test-database';
 
 declare global {
@@ -21,13 +20,7 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__EMBEDDED_TEST_DATABASE__ = embedded;
   }
   const testUrl = await createDatabase(serverUrl, `iam_test_${process.pid}`);
-  const dataSource = new DataSource(databaseOptions({ url: testUrl }));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  await migrate(testUrl);
   process.env.TEST_SERVER_URL = serverUrl;
   process.env.TEST_DATABASE_URL = testUrl;
 }

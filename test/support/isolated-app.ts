@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createRootLogger } from '../../src/common/logging/logger';
 import { validateEnvironment } from '../../src/config/environment';
 import { createApp } from '../../src/create-app';
-import { databaseOptions } from '../../src/database/database.options';
+import { migrate } from '../../src/database/migrate';
 import type { TestApp } from './test-app';
 import { createDatabase, dropDatabase } from './test-database';
 
@@ -25,13 +25,7 @@ export async function createIsolatedDatabase(label: string): Promise<string> {
   const serverUrl = process.env.TEST_SERVER_URL;
   if (!serverUrl) throw new Error('TEST_SERVER_URL is not set: run the tests through jest (global setup)');
   const url = await createDatabase(serverUrl, `iam_${label}_${process.pid}`);
-  const dataSource = new DataSource(databaseOptions({ url }));
-  await dataSource.initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'each' });
-  } finally {
-    await dataSource.destroy();
-  }
+  await migrate(url);
   return url;
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type supertest from 'supertest';
+import type { DataSource } from 'typeorm';
 import { PLATFORM_ADMIN, Scope, TENANT_SCOPES } from '../../src/common/auth/scopes';
 import { emitOpenApiDocument } from '../../src/openapi-offline';
 import { bearer, platformAdminToken, tokenFor } from './test-app';
@@ -192,6 +193,8 @@ export function requiredScope(operation: ApiOperation): string {
   const area = operation.tags.includes('App Assignments') ? 'assignments' : segments[tenantsIndex + 2];
   if (tenantsIndex < 0) throw new Error(`cannot infer the scope of ${operation.label}: not under /tenants`);
   if (!area) return operation.isWrite ? PLATFORM_ADMIN : Scope.TenantsRead;
+  // The tenant's own deletion, readable like the tenant.
+  if (area === 'deletion') return Scope.TenantsRead;
   for (const candidate of [area, area.split('-')[0], area.replace(/s$/, '')]) {
     const scope = `${candidate}:${access}`;
     if (KNOWN_SCOPES.includes(scope)) return scope;
@@ -262,6 +265,21 @@ export async function createWorld(http: supertest.Agent, name = 'World'): Promis
     link(`${base}/groups/${group}/applications`, { application_id: application }),
   ]);
   return { tenantId, token: tokenFor(tenantId), user, user2, group, group2, application, application2 };
+}
+
+/**
+ * Completed deletions recorded for the world's tenant, first group and first application,
+ * as if these ids had been deleted before: the deletion-status reads then have something
+ * to answer for the world's own ids (they look deletions up by id only).
+ */
+export async function recordPastDeletions(dataSource: DataSource, world: World): Promise<void> {
+  await dataSource.query(
+    `INSERT INTO deletions (tenant_id, resource_type, resource_id, status, stage, requested_by, completed_at)
+     VALUES ($1, 'tenant', $1, 'completed', 'row', 'test', now()),
+            ($1, 'group', $2, 'completed', 'row', 'test', now()),
+            ($1, 'application', $3, 'completed', 'row', 'test', now())`,
+    [world.tenantId, world.group, world.application],
+  );
 }
 
 /** `user_id` → user, `application_ids` → application; undefined for names that are no id. */

@@ -40,6 +40,8 @@ export interface EndpointOptions {
   public?: boolean;
   /** The whole success body, where the schema's own example would mislead (a shared `dict`). */
   example?: unknown;
+  /** A DELETE that may instead be accepted for the background: its 202 body (the deletion to poll). */
+  accepted?: Type<unknown>;
 }
 
 /** Documents an operation the way the original backend did, and sets its success status. */
@@ -60,6 +62,17 @@ export function Endpoint(options: EndpointOptions) {
       type: options.response,
       ...(options.example === undefined ? {} : { example: options.example }),
     }),
+    ...(options.accepted
+      ? [
+          ApiResponse({
+            status: 202,
+            description:
+              'Accepted: too large to delete within the request. The resource is gone for every read from now on; its rows are removed in the background. Poll the `Location` header for the deletion.',
+            type: options.accepted,
+            headers: { Location: { description: 'The deletion to poll', schema: { type: 'string' } } },
+          }),
+        ]
+      : []),
     ...[...messages.keys()].sort().map((status) =>
       ApiResponse({
         status,

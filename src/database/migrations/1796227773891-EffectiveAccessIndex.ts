@@ -340,10 +340,14 @@ const FUNCTIONS_AND_TRIGGERS = [
      v_state effective_access_state%ROWTYPE;
      v_batch_rows integer := (SELECT rebuild_batch_rows FROM effective_access_settings);
      v_reach numeric;
-     v_users numeric;
+     v_tenant_users numeric;
      v_batch_users bigint;
      v_from uuid;
      v_to uuid;
+     v_users uuid[];
+     v_direct boolean[];
+     v_paths integer[];
+     v_removed bigint;
      v_change bigint;
    BEGIN
      SELECT * INTO v_state FROM effective_access_state WHERE tenant_id = p_tenant AND application_id = p_application FOR UPDATE;
@@ -354,44 +358,46 @@ const FUNCTIONS_AND_TRIGGERS = [
        FROM group_app_assignments ga JOIN groups g ON g.tenant_id = ga.tenant_id AND g.id = ga.group_id
       WHERE ga.tenant_id = p_tenant AND ga.application_id = p_application;
      v_reach := v_reach + (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = p_tenant AND ua.application_id = p_application);
-     SELECT user_count INTO v_users FROM tenants WHERE id = p_tenant;
-     v_batch_users := greatest(v_batch_rows, ceil(v_batch_rows * coalesce(v_users, 0) / greatest(v_reach, 1)));
+     SELECT user_count INTO v_tenant_users FROM tenants WHERE id = p_tenant;
+     v_batch_users := greatest(v_batch_rows, ceil(v_batch_rows * coalesce(v_tenant_users, 0) / greatest(v_reach, 1)));
      -- The last user of the batch; NULL when the batch reaches the tenant's last user.
      SELECT id INTO v_to FROM users
       WHERE tenant_id = p_tenant AND (v_from IS NULL OR id > v_from)
       ORDER BY id OFFSET v_batch_users - 1 LIMIT 1;
-     WITH desired AS (
-       SELECT user_id, bool_or(direct) AS direct, sum(paths)::integer AS group_paths FROM (
-         SELECT ua.user_id, true AS direct, 0 AS paths FROM user_app_assignments ua
-          WHERE ua.tenant_id = p_tenant AND ua.application_id = p_application
-            AND (v_from IS NULL OR ua.user_id > v_from) AND (v_to IS NULL OR ua.user_id <= v_to)
-         UNION ALL
-         SELECT m.user_id, false, 1 FROM group_app_assignments ga
-           JOIN group_memberships m ON m.tenant_id = ga.tenant_id AND m.group_id = ga.group_id
-            AND (v_from IS NULL OR m.user_id > v_from) AND (v_to IS NULL OR m.user_id <= v_to)
-          WHERE ga.tenant_id = p_tenant AND ga.application_id = p_application
-       ) paths GROUP BY user_id
-     ), removed AS (
-       DELETE FROM effective_access e
-        WHERE e.tenant_id = p_tenant AND e.application_id = p_application
-          AND (v_from IS NULL OR e.user_id > v_from) AND (v_to IS NULL OR e.user_id <= v_to)
-          AND NOT EXISTS (SELECT 1 FROM desired d WHERE d.user_id = e.user_id)
-       RETURNING 1
-     ), corrected AS (
-       UPDATE effective_access e SET direct = d.direct, group_paths = d.group_paths
-         FROM desired d
-        WHERE e.tenant_id = p_tenant AND e.application_id = p_application AND e.user_id = d.user_id
-          AND (e.direct, e.group_paths) IS DISTINCT FROM (d.direct, d.group_paths)
-       RETURNING 1
-     ), added AS (
-       INSERT INTO effective_access (tenant_id, application_id, user_id, email, direct, group_paths)
+     -- What the users of the batch should have: every statement below sees it as a constant
+     -- array, whose size the planner knows even while the index's statistics are stale.
+     SELECT array_agg(user_id ORDER BY user_id), array_agg(direct ORDER BY user_id), array_agg(group_paths ORDER BY user_id)
+       INTO v_users, v_direct, v_paths
+       FROM (
+         SELECT user_id, bool_or(direct) AS direct, sum(paths)::integer AS group_paths FROM (
+           SELECT ua.user_id, true AS direct, 0 AS paths FROM user_app_assignments ua
+            WHERE ua.tenant_id = p_tenant AND ua.application_id = p_application
+              AND (v_from IS NULL OR ua.user_id > v_from) AND (v_to IS NULL OR ua.user_id <= v_to)
+           UNION ALL
+           SELECT m.user_id, false, 1 FROM group_app_assignments ga
+             JOIN group_memberships m ON m.tenant_id = ga.tenant_id AND m.group_id = ga.group_id
+              AND (v_from IS NULL OR m.user_id > v_from) AND (v_to IS NULL OR m.user_id <= v_to)
+            WHERE ga.tenant_id = p_tenant AND ga.application_id = p_application
+         ) paths GROUP BY user_id
+       ) desired;
+     v_users := coalesce(v_users, '{}');
+     DELETE FROM effective_access e
+      WHERE e.tenant_id = p_tenant AND e.application_id = p_application
+        AND (v_from IS NULL OR e.user_id > v_from) AND (v_to IS NULL OR e.user_id <= v_to)
+        AND NOT (e.user_id = ANY (v_users));
+     GET DIAGNOSTICS v_removed = ROW_COUNT;
+     -- The conflict check probes the primary key, whatever the statistics say.
+     WITH written AS (
+       INSERT INTO effective_access AS e (tenant_id, application_id, user_id, email, direct, group_paths)
        SELECT p_tenant, p_application, d.user_id, u.email, d.direct, d.group_paths
-         FROM desired d JOIN users u ON u.tenant_id = p_tenant AND u.id = d.user_id
-        WHERE NOT EXISTS (SELECT 1 FROM effective_access e
-                           WHERE e.tenant_id = p_tenant AND e.application_id = p_application AND e.user_id = d.user_id)
-       RETURNING 1
+         FROM unnest(v_users, v_direct, v_paths) AS d(user_id, direct, group_paths)
+         JOIN users u ON u.tenant_id = p_tenant AND u.id = d.user_id
+       ON CONFLICT (tenant_id, application_id, user_id) DO UPDATE
+          SET direct = excluded.direct, group_paths = excluded.group_paths
+        WHERE (e.direct, e.group_paths) IS DISTINCT FROM (excluded.direct, excluded.group_paths)
+       RETURNING (e.xmax = 0) AS inserted
      )
-     SELECT (SELECT count(*) FROM added) - (SELECT count(*) FROM removed) INTO v_change;
+     SELECT count(*) FILTER (WHERE inserted) - v_removed INTO v_change FROM written;
      UPDATE effective_access_state
         SET user_count = user_count + v_change,
             rebuild_cursor = v_to,

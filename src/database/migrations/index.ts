@@ -4,6 +4,7 @@ import { AuditEvents1795889268883 } from './1795889268883-AuditEvents';
 import { GroupAndTenantCounters1795890265447 } from './1795890265447-GroupAndTenantCounters';
 import { EffectiveAccessIndex1796227773891 } from './1796227773891-EffectiveAccessIndex';
 import { EffectiveAccessFill1796227773892 } from './1796227773892-EffectiveAccessFill';
+import { AsyncDeletion1796233000000 } from './1796233000000-AsyncDeletion';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   GroupAndTenantCounters1795890265447,
   EffectiveAccessIndex1796227773891,
   EffectiveAccessFill1796227773892,
+  AsyncDeletion1796233000000,
 ];

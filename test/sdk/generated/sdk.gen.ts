@@ -45,6 +45,9 @@ import type {
   GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetData,
   GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetErrors,
   GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetResponses,
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetData,
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors,
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses,
   GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicationIdEffectiveUsersGetData,
   GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicationIdEffectiveUsersGetErrors,
   GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicationIdEffectiveUsersGetResponses,
@@ -54,9 +57,15 @@ import type {
   GetGroupApplicationsApiV1TenantsTenantIdGroupsGroupIdApplicationsGetData,
   GetGroupApplicationsApiV1TenantsTenantIdGroupsGroupIdApplicationsGetErrors,
   GetGroupApplicationsApiV1TenantsTenantIdGroupsGroupIdApplicationsGetResponses,
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetData,
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors,
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses,
   GetTenantApiV1TenantsTenantIdGetData,
   GetTenantApiV1TenantsTenantIdGetErrors,
   GetTenantApiV1TenantsTenantIdGetResponses,
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetData,
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors,
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses,
   GetUserApiV1TenantsTenantIdUsersUserIdGetData,
   GetUserApiV1TenantsTenantIdUsersUserIdGetErrors,
   GetUserApiV1TenantsTenantIdUsersUserIdGetResponses,
@@ -160,7 +169,7 @@ export const createTenantApiV1TenantsPost = <ThrowOnError extends boolean = fals
 /**
  * Delete Tenant
  *
- * Deletes the tenant with all its users, groups, applications, memberships and assignments.
+ * Deletes the tenant with all its users, groups, applications, memberships and assignments (its audit trail stays). A large tenant is accepted (202) and removed in the background: it is gone for every read at once.
  */
 export const deleteTenantApiV1TenantsTenantIdDelete = <ThrowOnError extends boolean = false>(
   options: Options<DeleteTenantApiV1TenantsTenantIdDeleteData, ThrowOnError>,
@@ -258,7 +267,7 @@ export const createApplicationApiV1TenantsTenantIdApplicationsPost = <ThrowOnErr
 /**
  * Delete Application
  *
- * Deletes the application with every user and group assignment to it.
+ * Deletes the application with every user and group assignment to it. A large application is accepted (202) and removed in the background: it is gone for every read at once.
  */
 export const deleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete = <ThrowOnError extends boolean = false>(
   options: Options<DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteData, ThrowOnError>,
@@ -346,6 +355,30 @@ export const getApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationI
   });
 
 /**
+ * Get Application Deletion
+ *
+ * The latest deletion of the application carried out in the background: accepted, running, completed.
+ */
+export const getApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGet = <
+  ThrowOnError extends boolean = false,
+>(
+  options: Options<GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetData, ThrowOnError>,
+): RequestResult<
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses,
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses,
+    GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/applications/{application_id}/deletion',
+    ...options,
+  });
+
+/**
  * Get Application Effective Users
  *
  * Get all users who have access to an application.
@@ -394,6 +427,28 @@ export const listAuditEventsApiV1TenantsTenantIdAuditEventsGet = <ThrowOnError e
   });
 
 /**
+ * Get Tenant Deletion
+ *
+ * The latest deletion of the tenant carried out in the background: accepted, running, completed.
+ */
+export const getTenantDeletionApiV1TenantsTenantIdDeletionGet = <ThrowOnError extends boolean = false>(
+  options: Options<GetTenantDeletionApiV1TenantsTenantIdDeletionGetData, ThrowOnError>,
+): RequestResult<
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses,
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses,
+    GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/deletion',
+    ...options,
+  });
+
+/**
  * List Groups
  *
  * Groups of the tenant ordered by name, then id. `q` filters on the name.
@@ -438,7 +493,7 @@ export const createGroupApiV1TenantsTenantIdGroupsPost = <ThrowOnError extends b
 /**
  * Delete Group
  *
- * Deletes the group with its memberships and its application assignments.
+ * Deletes the group with its memberships and its application assignments. A large group is accepted (202) and its memberships removed in the background: it is gone for every read at once.
  */
 export const deleteGroupApiV1TenantsTenantIdGroupsGroupIdDelete = <ThrowOnError extends boolean = false>(
   options: Options<DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteData, ThrowOnError>,
@@ -573,6 +628,28 @@ export const unassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplic
   >({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/tenants/{tenant_id}/groups/{group_id}/applications/{application_id}',
+    ...options,
+  });
+
+/**
+ * Get Group Deletion
+ *
+ * The latest deletion of the group carried out in the background: accepted, running, completed.
+ */
+export const getGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGet = <ThrowOnError extends boolean = false>(
+  options: Options<GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetData, ThrowOnError>,
+): RequestResult<
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses,
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses,
+    GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/groups/{group_id}/deletion',
     ...options,
   });
 

@@ -14,6 +14,11 @@ export type ApiResponseApplicationResponse = {
   meta?: MetaResponse;
 };
 
+export type ApiResponseDeletionResponse = {
+  data: DeletionResponse;
+  meta?: MetaResponse;
+};
+
 export type ApiResponseGroupMemberResponse = {
   data: GroupMemberResponse;
   meta?: MetaResponse;
@@ -129,17 +134,20 @@ export type AuditEventResponse = {
     | 'tenant.created'
     | 'tenant.updated'
     | 'tenant.deleted'
+    | 'tenant.deletion_completed'
     | 'user.created'
     | 'user.updated'
     | 'user.deleted'
     | 'group.created'
     | 'group.updated'
     | 'group.deleted'
+    | 'group.deletion_completed'
     | 'group.member_added'
     | 'group.member_removed'
     | 'application.created'
     | 'application.updated'
     | 'application.deleted'
+    | 'application.deletion_completed'
     | 'assignment.user_assigned'
     | 'assignment.user_bulk_assigned'
     | 'assignment.user_unassigned'
@@ -168,6 +176,26 @@ export type AuditEventResponse = {
  */
 export type BulkAssignmentCreate = {
   application_ids: Array<string>;
+};
+
+/**
+ * A deletion carried out in the background: the resource is gone for every read from the moment it was accepted; its rows are removed in batches.
+ */
+export type DeletionResponse = {
+  completed_at?: string | null;
+  id: string;
+  requested_at: string;
+  resource_id: string;
+  resource_type: 'tenant' | 'group' | 'application';
+  /**
+   * Rows removed so far (memberships, assignments, index rows, ...).
+   */
+  rows_deleted: number;
+  /**
+   * `accepted`, then `running`, then `completed`.
+   */
+  status: 'accepted' | 'running' | 'completed';
+  tenant_id: string;
 };
 
 /**
@@ -489,6 +517,10 @@ export type DeleteTenantApiV1TenantsTenantIdDeleteError =
 
 export type DeleteTenantApiV1TenantsTenantIdDeleteResponses = {
   /**
+   * Accepted: too large to delete within the request. The resource is gone for every read from now on; its rows are removed in the background. Poll the `Location` header for the deletion.
+   */
+  202: ApiResponseDeletionResponse;
+  /**
    * Successful Response
    */
   204: void;
@@ -706,6 +738,10 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
 
 export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteResponses = {
   /**
+   * Accepted: too large to delete within the request. The resource is gone for every read from now on; its rows are removed in the background. Poll the `Location` header for the deletion.
+   */
+  202: ApiResponseDeletionResponse;
+  /**
    * Successful Response
    */
   204: void;
@@ -840,6 +876,48 @@ export type GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationId
 export type GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetResponse =
   GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetResponses[keyof GetApplicationAssigneesApiV1TenantsTenantIdApplicationsApplicationIdAssigneesGetResponses];
 
+export type GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    application_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/applications/{application_id}/deletion';
+};
+
+export type GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "No deletion of this resource"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetError =
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors[keyof GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetErrors];
+
+export type GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseDeletionResponse;
+};
+
+export type GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponse =
+  GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses[keyof GetApplicationDeletionApiV1TenantsTenantIdApplicationsApplicationIdDeletionGetResponses];
+
 export type GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicationIdEffectiveUsersGetData = {
   body?: never;
   path: {
@@ -900,17 +978,20 @@ export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetData = {
       | 'tenant.created'
       | 'tenant.updated'
       | 'tenant.deleted'
+      | 'tenant.deletion_completed'
       | 'user.created'
       | 'user.updated'
       | 'user.deleted'
       | 'group.created'
       | 'group.updated'
       | 'group.deleted'
+      | 'group.deletion_completed'
       | 'group.member_added'
       | 'group.member_removed'
       | 'application.created'
       | 'application.updated'
       | 'application.deleted'
+      | 'application.deletion_completed'
       | 'assignment.user_assigned'
       | 'assignment.user_bulk_assigned'
       | 'assignment.user_unassigned'
@@ -955,6 +1036,47 @@ export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses = {
 
 export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponse =
   ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses[keyof ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses];
+
+export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/deletion';
+};
+
+export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "No deletion of this resource"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetError =
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors[keyof GetTenantDeletionApiV1TenantsTenantIdDeletionGetErrors];
+
+export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseDeletionResponse;
+};
+
+export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponse =
+  GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses[keyof GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponses];
 
 export type ListGroupsApiV1TenantsTenantIdGroupsGetData = {
   body?: never;
@@ -1082,6 +1204,10 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteError =
   DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteErrors[keyof DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteErrors];
 
 export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteResponses = {
+  /**
+   * Accepted: too large to delete within the request. The resource is gone for every read from now on; its rows are removed in the background. Poll the `Location` header for the deletion.
+   */
+  202: ApiResponseDeletionResponse;
   /**
    * Successful Response
    */
@@ -1309,6 +1435,48 @@ export type UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplica
 
 export type UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteResponse =
   UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteResponses[keyof UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteResponses];
+
+export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    group_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/groups/{group_id}/deletion';
+};
+
+export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "No deletion of this resource"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetError =
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors[keyof GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetErrors];
+
+export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseDeletionResponse;
+};
+
+export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponse =
+  GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses[keyof GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponses];
 
 export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetData = {
   body?: never;

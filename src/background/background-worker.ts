@@ -1,0 +1,108 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { EffectiveAccessRebuildRepository } from '../access/effective-access-rebuild.repository';
+import { Environment } from '../config/environment';
+import { DeletionPurgeRepository } from '../deletions/deletion-purge.repository';
+
+const IDLE_POLL_MS = 250;
+const ERROR_BACKOFF_MS = 2_000;
+
+/** One kind of background work: does one batch, and says whether there was any. */
+interface Task {
+  name: string;
+  step(): Promise<boolean>;
+}
+
+/**
+ * The service's background work, one batch per transaction, for as long as it runs (unless
+ * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own):
+ * rebuilds of the effective-access index after large fan-outs, and accepted deletions.
+ * Several instances share the work safely: each batch claims its item with
+ * FOR UPDATE SKIP LOCKED.
+ */
+@Injectable()
+export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('BackgroundWorker');
+  private readonly tasks: Task[];
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    rebuilds: EffectiveAccessRebuildRepository,
+    deletions: DeletionPurgeRepository,
+    private readonly env: Environment,
+  ) {
+    this.tasks = [
+      {
+        name: 'effective-access rebuild',
+        step: async () => {
+          const batch = await rebuilds.next();
+          if (batch?.done) this.logger.log({ msg: 'effective-access rebuild done', ...batch });
+          return batch !== undefined;
+        },
+      },
+      {
+        name: 'deletion',
+        step: async () => {
+          const batch = await deletions.next();
+          if (batch?.done) this.logger.log({ msg: 'deletion completed', ...batch });
+          return batch !== undefined;
+        },
+      },
+    ];
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.env.BACKGROUND_WORKERS) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Does every pending batch now, until there is none (tests, and the fill command). Returns how many. */
+  async drain(): Promise<number> {
+    let batches = 0;
+    for (;;) {
+      let worked = false;
+      for (const task of this.tasks) {
+        while (await task.step()) {
+          worked = true;
+          batches += 1;
+        }
+      }
+      if (!worked) return batches;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      for (const task of this.tasks) {
+        if (!this.running) break;
+        try {
+          if (await task.step()) worked = true;
+        } catch (error) {
+          if (!this.running) break;
+          this.logger.warn({ msg: `${task.name} batch failed; retrying`, err: String(error) });
+          await this.sleep(ERROR_BACKOFF_MS);
+        }
+      }
+      if (!worked && this.running) await this.sleep(IDLE_POLL_MS);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
