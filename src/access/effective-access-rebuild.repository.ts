@@ -12,7 +12,7 @@ export interface RebuildBatch {
   done: boolean;
 }
 
-/** The batches that rebuild the effective-access index, on the background pool (longer time limit). */
+/** The background work of the effective-access index, on the background pool (longer time limit): rebuild batches, count folding. */
 @Injectable()
 export class EffectiveAccessRebuildRepository {
   constructor(@InjectDataSource(BACKGROUND_CONNECTION) private readonly dataSource: DataSource) {}
@@ -29,5 +29,12 @@ export class EffectiveAccessRebuildRepository {
       [],
     );
     return rows[0] && { tenantId: rows[0].tenant_id, applicationId: rows[0].application_id, done: rows[0].done };
+  }
+
+  /** Folds the count deltas the changes appended into the applications' counts; how many it folded. */
+  @GenerateSql({ params: [] })
+  async foldCounts(): Promise<number> {
+    const { rows } = await runSql<{ folded: string }>(this.dataSource, `SELECT effective_access_fold_counts() AS folded`, []);
+    return Number(rows[0].folded);
   }
 }

@@ -2,11 +2,12 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typ
 import { ApplicationEntity } from '../applications/application.entity';
 
 /**
- * Per application: how many users can use it (maintained with the index rows) and whether
+ * Per application: how many users can use it (with the deltas not folded yet) and whether
  * its index rows are being rebuilt in the background (a large fan-out, or the first fill).
  * While `rebuild_requested_at` is set, rows of users up to `rebuild_cursor` are exact and
  * reads use the live plan instead of the index. Every change to the application's index
- * rows locks this row first, so changes and rebuild batches of one application take turns.
+ * rows holds this row shared (KEY SHARE) and every rebuild batch exclusively, so changes
+ * and batches of one application take turns while changes run side by side.
  */
 @Entity({ name: 'effective_access_state' })
 @Index('ix_effective_access_state_rebuild', ['rebuildRequestedAt'], { where: '"rebuild_requested_at" IS NOT NULL' })
@@ -25,6 +26,10 @@ export class EffectiveAccessStateEntity {
 
   @Column({ name: 'rebuild_cursor', type: 'uuid', nullable: true })
   rebuildCursor!: string | null;
+
+  /** The users each batch of the rebuild covers, sized at its first batch. */
+  @Column({ name: 'rebuild_batch_users', type: 'bigint', nullable: true })
+  rebuildBatchUsers!: string | null;
 
   @ManyToOne(() => ApplicationEntity, { onDelete: 'CASCADE', nullable: false })
   @JoinColumn([

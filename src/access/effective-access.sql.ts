@@ -5,9 +5,14 @@ import { EFFECTIVE_USER_DETAILS } from '../assignments/assignments.sql';
  * bare-SQL baseline and the EXPLAIN report. Every statement filters on tenant_id ($1).
  */
 
-/** $1 tenant, $2 application: how many users can use it, and whether its rows are being rebuilt. No row: no such application. */
+/**
+ * $1 tenant, $2 application: how many users can use it (the state's count plus the deltas
+ * not folded yet), and whether its rows are being rebuilt. No row: no such application.
+ */
 export const EFFECTIVE_ACCESS_STATE_SQL = `
-  SELECT s.user_count, s.rebuild_requested_at IS NOT NULL AS rebuilding
+  SELECT s.user_count + coalesce((SELECT sum(d.delta) FROM effective_access_count_deltas d
+                                   WHERE d.tenant_id = $1 AND d.application_id = $2), 0) AS user_count,
+         s.rebuild_requested_at IS NOT NULL AS rebuilding
     FROM effective_access_state s
    WHERE s.tenant_id = $1 AND s.application_id = $2
 `;

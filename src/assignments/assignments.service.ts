@@ -115,10 +115,8 @@ export class AssignmentsService {
   async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<GroupAssignmentCreated> {
     await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
-      await Promise.all([
-        this.groups.assertLive(tenantId, groupId, tx),
-        this.applications.assertLive(tenantId, applicationId, tx),
-      ]);
+      await this.groups.assertLive(tenantId, groupId, 'assignment', tx);
+      await this.applications.assertLive(tenantId, applicationId, tx);
       const assignedAt = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, tx);
       if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToGroup.error();
       return {

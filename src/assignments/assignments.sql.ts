@@ -59,18 +59,21 @@ export const ASSIGNEES_SQL = `
 /**
  * $1 tenant, $2 application: what the effective users of an application are made of, for
  * choosing how to count and page them: whether the application exists, how many users it
- * has directly, its groups by size (maintained member_count, largest first) and the
- * tenant's number of users (maintained user_count).
+ * has directly, its groups by size (counted; largest first) and the tenant's number of
+ * users (maintained user_count). The live plan runs only while the application's index
+ * rows are rebuilt.
  */
 export const EFFECTIVE_USERS_SOURCES_SQL = `
   SELECT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = $1 AND a.id = $2 AND a.deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}) AS application_exists,
          (SELECT t.user_count FROM tenants t WHERE t.id = $1) AS tenant_users,
          (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = $1 AND ua.application_id = $2) AS direct_users,
-         coalesce((SELECT json_agg(json_build_object('group_id', ga.group_id, 'members', g.member_count)
-                                   ORDER BY g.member_count DESC, ga.group_id)
-                     FROM group_app_assignments ga
-                     JOIN groups g ON g.tenant_id = ga.tenant_id AND g.id = ga.group_id
-                    WHERE ga.tenant_id = $1 AND ga.application_id = $2), '[]') AS groups
+         coalesce((SELECT json_agg(json_build_object('group_id', sized.group_id, 'members', sized.members)
+                                   ORDER BY sized.members DESC, sized.group_id)
+                     FROM (SELECT ga.group_id,
+                                  (SELECT count(*) FROM group_memberships m
+                                    WHERE m.tenant_id = ga.tenant_id AND m.group_id = ga.group_id) AS members
+                             FROM group_app_assignments ga
+                            WHERE ga.tenant_id = $1 AND ga.application_id = $2) AS sized), '[]') AS groups
 `;
 
 /** $1 tenant, $2 application: distinct users reached directly or through any group, by deduplicating them all. */
@@ -87,9 +90,8 @@ export const EFFECTIVE_USERS_COUNT_BY_UNION_SQL = `
 
 /**
  * $1 tenant, $2 application, $3 its largest group: the users reached directly or through
- * the other groups who are not in the largest group. With the largest group's
- * member_count this is the exact total, without reading a million memberships: one probe
- * per user of the smaller sources.
+ * the other groups who are not in the largest group. With the largest group's size (from
+ * the sources statement) this is the exact total: one probe per user of the smaller sources.
  */
 export const EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL = `
   SELECT count(*) AS total FROM (

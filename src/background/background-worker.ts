@@ -15,7 +15,8 @@ interface Task {
 /**
  * The service's background work, one batch per transaction, for as long as it runs (unless
  * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own):
- * rebuilds of the effective-access index after large fan-outs, and accepted deletions.
+ * rebuilds of the effective-access index after large fan-outs, folding its count deltas, and
+ * accepted deletions.
  * Several instances share the work safely: each batch claims its item with
  * FOR UPDATE SKIP LOCKED.
  */
@@ -40,6 +41,10 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
           if (batch?.done) this.logger.log({ msg: 'effective-access rebuild done', ...batch });
           return batch !== undefined;
         },
+      },
+      {
+        name: 'effective-access count folding',
+        step: async () => (await rebuilds.foldCounts()) > 0,
       },
       {
         name: 'deletion',

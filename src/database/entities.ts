@@ -1,4 +1,5 @@
 import { EffectiveAccessEntity } from '../access/effective-access.entity';
+import { EffectiveAccessCountDeltaEntity } from '../access/effective-access-count-delta.entity';
 import { EffectiveAccessSettingsEntity } from '../access/effective-access-settings.entity';
 import { EffectiveAccessStateEntity } from '../access/effective-access-state.entity';
 import { ApplicationEntity } from '../applications/application.entity';
@@ -23,5 +24,6 @@ export const ENTITIES = [
   EffectiveAccessEntity,
   EffectiveAccessStateEntity,
   EffectiveAccessSettingsEntity,
+  EffectiveAccessCountDeltaEntity,
   DeletionEntity,
 ];

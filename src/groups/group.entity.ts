@@ -27,10 +27,6 @@ export class GroupEntity {
   @Column({ name: 'description', type: 'varchar', length: 1000, nullable: true })
   description!: string | null;
 
-  /** Kept by triggers on group_memberships (see the GroupAndTenantCounters migration); never written by the app. */
-  @Column({ name: 'member_count', type: 'integer', default: 0, select: true, insert: false, update: false })
-  memberCount!: number;
-
   /** Set when its deletion is accepted: from then on it is invisible, and a background worker removes its members. */
   @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true, insert: false, update: false })
   deletionRequestedAt!: Date | null;

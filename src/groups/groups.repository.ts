@@ -67,14 +67,21 @@ export class GroupsRepository {
   }
 
   /**
-   * Holds the group for the rest of a write that adds to it (KEY SHARE: such writes do not
-   * wait for each other; its deletion waits for them), and says whether it is still there.
+   * Holds the group for the rest of a write that adds to it, and says whether it is still
+   * there: for a member, KEY SHARE (member changes do not wait for each other; the group's
+   * deletion and its assignment changes wait for them); for an assignment, FOR UPDATE at
+   * once (what the assignment's trigger takes: taken later, two identical assignments
+   * holding KEY SHARE would each wait for the other).
    */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
-  async lockLive(tenantId: string, groupId: string, tx: Tx): Promise<boolean> {
+  @GenerateSql(
+    { name: 'for a member', params: [Dummy.tenant, Dummy.group, 'member', Dummy.tx] },
+    { name: 'for an assignment', params: [Dummy.tenant, Dummy.group, 'assignment', Dummy.tx] },
+  )
+  async lockLive(tenantId: string, groupId: string, purpose: 'member' | 'assignment', tx: Tx): Promise<boolean> {
     const { rows } = await runSql(
       tx,
-      `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR KEY SHARE`,
+      `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
+          FOR ${purpose === 'member' ? 'KEY SHARE' : 'UPDATE'}`,
       [tenantId, groupId],
     );
     return rows.length > 0;
@@ -113,19 +120,24 @@ export class GroupsRepository {
 
   /**
    * Locks the group against the writes in flight that add to it and says how many members
-   * its deletion removes, or undefined when there is no such group.
+   * its deletion removes (counted no further than the inline limit + 1), or undefined when
+   * there is no such group.
    */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
   async lockForDeletion(tenantId: string, groupId: string, tx: Tx): Promise<{ rows: number; inlineLimit: number } | undefined> {
-    const { rows } = await runSql<{ rows: number; inline_limit: number }>(
+    const { rows } = await runSql<{ rows: string; inline_limit: number }>(
       tx,
-      `SELECT g.member_count AS rows, (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit
+      `WITH settings AS (SELECT inline_fanout_limit AS inline_limit FROM effective_access_settings)
+       SELECT (SELECT count(*) FROM (SELECT 1 FROM group_memberships m
+                                      WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id
+                                      LIMIT (SELECT inline_limit FROM settings) + 1) AS bounded) AS rows,
+              (SELECT inline_limit FROM settings) AS inline_limit
          FROM groups g
         WHERE g.tenant_id = $1 AND g.id = $2 AND g.deletion_requested_at IS NULL
           FOR UPDATE OF g`,
       [tenantId, groupId],
     );
-    return rows[0] && { rows: rows[0].rows, inlineLimit: rows[0].inline_limit };
+    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit };
   }
 
   /** Memberships and the group's assignments go with it (ON DELETE CASCADE); false when there was none. */

@@ -103,7 +103,7 @@ export class GroupsService {
   async addMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<GroupMemberResponse> {
     await Promise.all([this.assertExists(tenantId, groupId), this.users.assertExists(tenantId, userId)]);
     return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, async (tx) => {
-      await this.assertLive(tenantId, groupId, tx);
+      await this.assertLive(tenantId, groupId, 'member', tx);
       const member = await this.members.add(tenantId, groupId, userId, tx);
       if (!member) throw GroupsErrors.alreadyMember.error();
       return {
@@ -128,8 +128,8 @@ export class GroupsService {
     if (!(await this.groups.exists(tenantId, groupId))) throw GroupsErrors.notFound.error();
   }
 
-  /** Inside a write that adds to the group: 404 unless it is still there, and held so until the write ends. */
-  async assertLive(tenantId: string, groupId: string, tx: Tx): Promise<void> {
-    if (!(await this.groups.lockLive(tenantId, groupId, tx))) throw GroupsErrors.notFound.error();
+  /** Inside a write that adds a member or an assignment to the group: 404 unless it is still there, and held so until the write ends. */
+  async assertLive(tenantId: string, groupId: string, purpose: 'member' | 'assignment', tx: Tx): Promise<void> {
+    if (!(await this.groups.lockLive(tenantId, groupId, purpose, tx))) throw GroupsErrors.notFound.error();
   }
 }

@@ -209,21 +209,33 @@ SELECT
         json_agg(
           json_build_object(
             'group_id',
-            ga.group_id,
+            sized.group_id,
             'members',
-            g.member_count
+            sized.members
           )
           ORDER BY
-            g.member_count DESC,
-            ga.group_id
+            sized.members DESC,
+            sized.group_id
         )
       FROM
-        group_app_assignments ga
-        JOIN groups g ON g.tenant_id = ga.tenant_id
-        AND g.id = ga.group_id
-      WHERE
-        ga.tenant_id = $1
-        AND ga.application_id = $2
+        (
+          SELECT
+            ga.group_id,
+            (
+              SELECT
+                count(*)
+              FROM
+                group_memberships m
+              WHERE
+                m.tenant_id = ga.tenant_id
+                AND m.group_id = ga.group_id
+            ) AS members
+          FROM
+            group_app_assignments ga
+          WHERE
+            ga.tenant_id = $1
+            AND ga.application_id = $2
+        ) AS sized
     ),
     '[]'
   ) AS groups

@@ -4,7 +4,18 @@
 SELECT
   a.id::text AS application_id,
   a.name,
-  s.user_count,
+  s.user_count + coalesce(
+    (
+      SELECT
+        sum(d.delta)
+      FROM
+        effective_access_count_deltas d
+      WHERE
+        d.tenant_id = a.tenant_id
+        AND d.application_id = a.id
+    ),
+    0
+  ) AS user_count,
   s.rebuild_requested_at IS NOT NULL AS rebuilding,
   s.rebuild_cursor::text AS rebuild_cursor,
   (
@@ -26,11 +37,11 @@ SELECT
       AND ua.application_id = a.id
   ) + (
     SELECT
-      coalesce(sum(g.member_count), 0)
+      count(*)
     FROM
       group_app_assignments ga
-      JOIN groups g ON g.tenant_id = ga.tenant_id
-      AND g.id = ga.group_id
+      JOIN group_memberships m ON m.tenant_id = ga.tenant_id
+      AND m.group_id = ga.group_id
     WHERE
       ga.tenant_id = a.tenant_id
       AND ga.application_id = a.id

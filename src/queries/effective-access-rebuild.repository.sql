@@ -7,3 +7,7 @@ SELECT
   done
 FROM
   effective_access_rebuild_next ()
+
+-- EffectiveAccessRebuildRepository.foldCounts
+SELECT
+  effective_access_fold_counts () AS folded

@@ -2,7 +2,18 @@
 
 -- EffectiveAccessRepository.state
 SELECT
-  s.user_count,
+  s.user_count + coalesce(
+    (
+      SELECT
+        sum(d.delta)
+      FROM
+        effective_access_count_deltas d
+      WHERE
+        d.tenant_id = $1
+        AND d.application_id = $2
+    ),
+    0
+  ) AS user_count,
   s.rebuild_requested_at IS NOT NULL AS rebuilding
 FROM
   effective_access_state s

@@ -103,7 +103,7 @@ WHERE
       AND live_tenant.deletion_requested_at IS NULL
   )
 
--- GroupsRepository.lockLive
+-- GroupsRepository.lockLive (for a member)
 SELECT
   1
 FROM
@@ -113,6 +113,17 @@ WHERE
   AND id = $2
   AND deletion_requested_at IS NULL
 FOR KEY SHARE
+
+-- GroupsRepository.lockLive (for an assignment)
+SELECT
+  1
+FROM
+  groups
+WHERE
+  tenant_id = $1
+  AND id = $2
+  AND deletion_requested_at IS NULL
+FOR UPDATE
 
 -- GroupsRepository.insert
 INSERT INTO
@@ -158,13 +169,40 @@ RETURNING
   updated_at
 
 -- GroupsRepository.lockForDeletion
-SELECT
-  g.member_count AS rows,
-  (
+WITH
+  settings AS (
     SELECT
-      inline_fanout_limit
+      inline_fanout_limit AS inline_limit
     FROM
       effective_access_settings
+  )
+SELECT
+  (
+    SELECT
+      count(*)
+    FROM
+      (
+        SELECT
+          1
+        FROM
+          group_memberships m
+        WHERE
+          m.tenant_id = g.tenant_id
+          AND m.group_id = g.id
+        LIMIT
+          (
+            SELECT
+              inline_limit
+            FROM
+              settings
+          ) + 1
+      ) AS bounded
+  ) AS rows,
+  (
+    SELECT
+      inline_limit
+    FROM
+      settings
   ) AS inline_limit
 FROM
   groups g

@@ -329,16 +329,10 @@ export async function seedBenchTenant(client: Client, users: number, progress: S
     [tenant],
   );
   await client.query(`RESET session_replication_role`);
-  // The counter triggers did not fire while replicating; set the counters once. One primary-key
-  // range per group: joining an aggregate instead, the planner (no statistics on the new rows
-  // yet) may recompute the aggregate for every group, which took minutes at 100k users.
-  await client.query(
-    `UPDATE groups g
-        SET member_count = (SELECT count(*) FROM group_memberships m WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id)
-      WHERE g.tenant_id = $1`,
-    [tenant],
-  );
+  // The counter trigger did not fire while replicating; set the counter once.
   await client.query(`UPDATE tenants SET user_count = (SELECT count(*) FROM users WHERE tenant_id = $1) WHERE id = $1`, [tenant]);
+  // Statistics first: without them the fill's joins are planned for empty tables.
+  await client.query(`ANALYZE users, groups, group_memberships, applications, user_app_assignments, group_app_assignments`);
   await fillEffectiveAccess(client, tenant, bar);
   bar.increment('ANALYZE');
   // VACUUM sets the visibility map, so index-only scans do not visit the heap.

@@ -35,10 +35,16 @@ export class EffectiveAccessIndex1796227773891 implements MigrationInterface {
     );
     await queryRunner.query(`INSERT INTO "effective_access_settings" DEFAULT VALUES`);
     await queryRunner.query(
-      `CREATE TABLE "effective_access_state" ("tenant_id" uuid NOT NULL, "application_id" uuid NOT NULL, "user_count" bigint NOT NULL DEFAULT '0', "rebuild_requested_at" TIMESTAMP WITH TIME ZONE, "rebuild_cursor" uuid, CONSTRAINT "pk_effective_access_state" PRIMARY KEY ("tenant_id", "application_id"))`,
+      `CREATE TABLE "effective_access_state" ("tenant_id" uuid NOT NULL, "application_id" uuid NOT NULL, "user_count" bigint NOT NULL DEFAULT '0', "rebuild_requested_at" TIMESTAMP WITH TIME ZONE, "rebuild_cursor" uuid, "rebuild_batch_users" bigint, CONSTRAINT "pk_effective_access_state" PRIMARY KEY ("tenant_id", "application_id"))`,
     );
     await queryRunner.query(
       `CREATE INDEX "ix_effective_access_state_rebuild" ON "effective_access_state"  ("rebuild_requested_at") WHERE "rebuild_requested_at" IS NOT NULL`,
+    );
+    await queryRunner.query(
+      `CREATE TABLE "effective_access_count_deltas" ("tenant_id" uuid NOT NULL, "id" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, "application_id" uuid NOT NULL, "delta" integer NOT NULL, CONSTRAINT "pk_effective_access_count_deltas" PRIMARY KEY ("tenant_id", "id"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "ix_effective_access_count_deltas_application" ON "effective_access_count_deltas"  ("tenant_id", "application_id") `,
     );
     await queryRunner.query(
       `ALTER TABLE "effective_access_state" ADD CONSTRAINT "fk_effective_access_state_application" FOREIGN KEY ("tenant_id", "application_id") REFERENCES "applications"("tenant_id","id") ON DELETE CASCADE ON UPDATE NO ACTION`,
@@ -57,6 +63,8 @@ export class EffectiveAccessIndex1796227773891 implements MigrationInterface {
     for (const statement of DROP_FUNCTIONS_AND_TRIGGERS) await queryRunner.query(statement);
     await queryRunner.query(`ALTER TABLE "effective_access_state" DROP CONSTRAINT "fk_effective_access_state_application"`);
     await queryRunner.query(`DROP INDEX "public"."ix_effective_access_state_rebuild"`);
+    await queryRunner.query(`DROP INDEX "public"."ix_effective_access_count_deltas_application"`);
+    await queryRunner.query(`DROP TABLE "effective_access_count_deltas"`);
     await queryRunner.query(`DROP TABLE "effective_access_state"`);
     await queryRunner.query(`DROP TABLE "effective_access_settings"`);
     await queryRunner.query(`DROP INDEX "public"."ix_effective_access_page"`);
@@ -65,23 +73,33 @@ export class EffectiveAccessIndex1796227773891 implements MigrationInterface {
 }
 
 const FUNCTIONS_AND_TRIGGERS = [
-  // Locks the state rows of the given applications, in one order for every caller (no deadlock between two changes).
+  /*
+   * Holds the state rows of the given applications, in one order for every caller: shared
+   * by the changes (KEY SHARE: they do not wait for each other), so that a rebuild batch or
+   * a deletion of the application (FOR UPDATE) waits for them and they for it.
+   */
   `CREATE FUNCTION effective_access_lock(p_tenants uuid[], p_applications uuid[]) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
      PERFORM FROM effective_access_state s
        WHERE (s.tenant_id, s.application_id) IN (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a))
        ORDER BY s.tenant_id, s.application_id
-         FOR NO KEY UPDATE;
+         FOR KEY SHARE;
    END $$`,
 
   /*
-   * Locks groups whose members or assignments a change reads, in one order: a membership
-   * change and an assignment of the same group take turns (each sees the other's rows), and
-   * an email change waits for the assignments of its user's groups (shared).
+   * Locks groups whose members or assignments a change reads, in one order. Membership
+   * changes hold them KEY SHARE (as their foreign key does: they do not wait for each
+   * other), an email change FOR SHARE, and an assignment change of the group FOR UPDATE: it
+   * waits for both, and they for it, so that each sees the other's rows.
    */
-  `CREATE FUNCTION effective_access_lock_groups(p_tenants uuid[], p_groups uuid[], p_shared boolean) RETURNS void LANGUAGE plpgsql AS $$
+  `CREATE FUNCTION effective_access_lock_groups(p_tenants uuid[], p_groups uuid[], p_mode text) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
-     IF p_shared THEN
+     IF p_mode = 'members' THEN
+       PERFORM FROM groups g
+         WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
+         ORDER BY g.tenant_id, g.id
+           FOR KEY SHARE;
+     ELSIF p_mode = 'email' THEN
        PERFORM FROM groups g
          WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
          ORDER BY g.tenant_id, g.id
@@ -90,7 +108,7 @@ const FUNCTIONS_AND_TRIGGERS = [
        PERFORM FROM groups g
          WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
          ORDER BY g.tenant_id, g.id
-           FOR NO KEY UPDATE;
+           FOR UPDATE;
      END IF;
    END $$`,
 
@@ -99,7 +117,8 @@ const FUNCTIONS_AND_TRIGGERS = [
    BEGIN
      PERFORM effective_access_lock(p_tenants, p_applications);
      UPDATE effective_access_state s
-        SET rebuild_requested_at = coalesce(s.rebuild_requested_at, clock_timestamp()), rebuild_cursor = NULL
+        SET rebuild_requested_at = coalesce(s.rebuild_requested_at, clock_timestamp()), rebuild_cursor = NULL,
+            rebuild_batch_users = NULL
       WHERE (s.tenant_id, s.application_id) IN (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a));
    END $$`,
 
@@ -133,9 +152,8 @@ const FUNCTIONS_AND_TRIGGERS = [
           SET direct = e.direct OR excluded.direct, group_paths = e.group_paths + excluded.group_paths
        RETURNING e.tenant_id, e.application_id, (e.xmax = 0) AS inserted
      )
-     UPDATE effective_access_state s SET user_count = s.user_count + n.users
-       FROM (SELECT tenant_id, application_id, count(*) AS users FROM added WHERE inserted GROUP BY tenant_id, application_id) AS n
-      WHERE s.tenant_id = n.tenant_id AND s.application_id = n.application_id;
+     INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta)
+     SELECT tenant_id, application_id, count(*) FROM added WHERE inserted GROUP BY tenant_id, application_id;
    END $$`,
 
   // Removes paths (the same shape; p_direct: the direct assignment goes). A row left with no path is deleted.
@@ -155,21 +173,21 @@ const FUNCTIONS_AND_TRIGGERS = [
        SELECT c.* FROM changes c
          JOIN effective_access_state s ON s.tenant_id = c.tenant_id AND s.application_id = c.application_id
         WHERE s.rebuild_requested_at IS NULL OR c.user_id <= s.rebuild_cursor
-     ), removed AS (
-       DELETE FROM effective_access e USING applicable c
-        WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id
-          AND NOT (e.direct AND NOT c.direct) AND e.group_paths - c.paths <= 0
-       RETURNING e.tenant_id, e.application_id
-     ), reduced AS (
-       UPDATE effective_access e SET direct = e.direct AND NOT c.direct, group_paths = greatest(e.group_paths - c.paths, 0)
-         FROM applicable c
-        WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id
-          AND ((e.direct AND NOT c.direct) OR e.group_paths - c.paths > 0)
-       RETURNING e.tenant_id
      )
-     UPDATE effective_access_state s SET user_count = s.user_count - n.users
-       FROM (SELECT tenant_id, application_id, count(*) AS users FROM removed GROUP BY tenant_id, application_id) AS n
-      WHERE s.tenant_id = n.tenant_id AND s.application_id = n.application_id;
+     -- Relative to the row's latest version (other changes may be adding paths to it at the
+     -- same time); the row stays locked until the end of the transaction.
+     UPDATE effective_access e SET direct = e.direct AND NOT c.direct, group_paths = greatest(e.group_paths - c.paths, 0)
+       FROM applicable c
+      WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id;
+     WITH removed AS (
+       DELETE FROM effective_access e
+        USING unnest(p_tenants, p_applications, p_users) AS c(tenant_id, application_id, user_id)
+        WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id
+          AND NOT e.direct AND e.group_paths = 0
+       RETURNING e.tenant_id, e.application_id
+     )
+     INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta)
+     SELECT tenant_id, application_id, -count(*) FROM removed GROUP BY tenant_id, application_id;
    END $$`,
 
   `CREATE FUNCTION effective_access_direct_assigned() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -194,20 +212,28 @@ const FUNCTIONS_AND_TRIGGERS = [
   `CREATE FUNCTION effective_access_group_assignment_changed() RETURNS trigger LANGUAGE plpgsql AS $$
    DECLARE
      v_limit integer := (SELECT inline_fanout_limit FROM effective_access_settings);
+     v_large_tenants uuid[];
+     v_large_groups uuid[];
      v_tenants uuid[];
      v_applications uuid[];
      v_users uuid[];
    BEGIN
-     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), false) FROM changed_rows;
+     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), 'assignments') FROM changed_rows;
      PERFORM effective_access_lock(array_agg(tenant_id), array_agg(application_id)) FROM changed_rows;
+     -- The groups with more members than the limit, counted no further than that: rebuilt instead.
+     SELECT array_agg(large.tenant_id), array_agg(large.group_id) INTO v_large_tenants, v_large_groups
+       FROM (SELECT DISTINCT c.tenant_id, c.group_id FROM changed_rows c
+              WHERE (SELECT count(*) FROM (SELECT 1 FROM group_memberships m
+                                            WHERE m.tenant_id = c.tenant_id AND m.group_id = c.group_id
+                                            LIMIT v_limit + 1) AS bounded) > v_limit) AS large;
      PERFORM effective_access_request_rebuild(array_agg(c.tenant_id), array_agg(c.application_id))
-        FROM changed_rows c JOIN groups g ON g.tenant_id = c.tenant_id AND g.id = c.group_id
-       WHERE g.member_count > v_limit;
+        FROM changed_rows c
+       WHERE (c.tenant_id, c.group_id) IN (SELECT t, g FROM unnest(v_large_tenants, v_large_groups) AS x(t, g));
      SELECT array_agg(c.tenant_id), array_agg(c.application_id), array_agg(m.user_id) INTO v_tenants, v_applications, v_users
        FROM changed_rows c
        JOIN effective_access_state s ON s.tenant_id = c.tenant_id AND s.application_id = c.application_id
-       JOIN groups g ON g.tenant_id = c.tenant_id AND g.id = c.group_id AND g.member_count <= v_limit
-       JOIN group_memberships m ON m.tenant_id = c.tenant_id AND m.group_id = c.group_id;
+       JOIN group_memberships m ON m.tenant_id = c.tenant_id AND m.group_id = c.group_id
+      WHERE (c.tenant_id, c.group_id) NOT IN (SELECT t, g FROM unnest(v_large_tenants, v_large_groups) AS x(t, g));
      IF v_users IS NULL THEN RETURN NULL; END IF;
      IF TG_OP = 'INSERT' THEN
        PERFORM effective_access_add(v_tenants, v_applications, v_users, array_fill(false, ARRAY[cardinality(v_users)]), array_fill(1, ARRAY[cardinality(v_users)]));
@@ -228,7 +254,7 @@ const FUNCTIONS_AND_TRIGGERS = [
      v_applications uuid[];
      v_users uuid[];
    BEGIN
-     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), false) FROM changed_rows;
+     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), 'members') FROM changed_rows;
      SELECT array_agg(c.tenant_id), array_agg(ga.application_id), array_agg(c.user_id) INTO v_tenants, v_applications, v_users
        FROM changed_rows c
        JOIN group_app_assignments ga ON ga.tenant_id = c.tenant_id AND ga.group_id = c.group_id
@@ -262,7 +288,7 @@ const FUNCTIONS_AND_TRIGGERS = [
      -- user (a foreign key's KEY SHARE lock), and those that assign one of their groups.
      PERFORM FROM users u WHERE (u.tenant_id, u.id) IN (SELECT t, i FROM unnest(v_renamed_tenants, v_renamed) AS x(t, i))
        ORDER BY u.tenant_id, u.id FOR UPDATE;
-     PERFORM effective_access_lock_groups(array_agg(m.tenant_id), array_agg(m.group_id), true)
+     PERFORM effective_access_lock_groups(array_agg(m.tenant_id), array_agg(m.group_id), 'email')
         FROM unnest(v_renamed_tenants, v_renamed) AS x(t, i)
         JOIN group_memberships m ON m.tenant_id = x.t AND m.user_id = x.i;
      WITH renamed AS (
@@ -300,7 +326,7 @@ const FUNCTIONS_AND_TRIGGERS = [
   // A deleted application takes its rows first; its assignments then cascade with nothing left to maintain.
   `CREATE FUNCTION effective_access_application_deleting() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     PERFORM effective_access_lock(ARRAY[OLD.tenant_id], ARRAY[OLD.id]);
+     PERFORM FROM effective_access_state WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id FOR UPDATE;
      DELETE FROM effective_access WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id;
      DELETE FROM effective_access_state WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id;
      RETURN OLD;
@@ -317,15 +343,46 @@ const FUNCTIONS_AND_TRIGGERS = [
   `CREATE TRIGGER effective_access_group_deleting BEFORE DELETE ON groups
      FOR EACH ROW EXECUTE FUNCTION effective_access_group_deleting()`,
 
-  // A deleted tenant takes its index at once; everything else then cascades with nothing left to maintain.
+  /*
+   * A deleted tenant takes its index, memberships and assignments first, one statement each:
+   * the cascades that follow (one statement per user and per group) then find nothing to
+   * delete and nothing to maintain.
+   */
   `CREATE FUNCTION effective_access_tenant_deleting() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
      DELETE FROM effective_access WHERE tenant_id = OLD.id;
      DELETE FROM effective_access_state WHERE tenant_id = OLD.id;
+     DELETE FROM group_memberships WHERE tenant_id = OLD.id;
+     DELETE FROM group_app_assignments WHERE tenant_id = OLD.id;
+     DELETE FROM user_app_assignments WHERE tenant_id = OLD.id;
      RETURN OLD;
    END $$`,
   `CREATE TRIGGER effective_access_tenant_deleting BEFORE DELETE ON tenants
      FOR EACH ROW EXECUTE FUNCTION effective_access_tenant_deleting()`,
+
+  /*
+   * Folds the counts the changes appended (effective_access_count_deltas) into the state
+   * rows: changes never update a shared counter row, so they do not wait for each other.
+   * One folder at a time; a delta still being written is folded the next time.
+   */
+  `CREATE FUNCTION effective_access_fold_counts() RETURNS bigint LANGUAGE plpgsql AS $$
+   DECLARE
+     v_folded bigint;
+   BEGIN
+     IF NOT pg_try_advisory_xact_lock(hashtext('effective_access_fold_counts')) THEN RETURN 0; END IF;
+     WITH moved AS (
+       DELETE FROM effective_access_count_deltas RETURNING tenant_id, application_id, delta
+     ), totals AS (
+       SELECT tenant_id, application_id, sum(delta) AS delta, count(*) AS deltas FROM moved GROUP BY tenant_id, application_id
+     ), folded AS (
+       UPDATE effective_access_state s SET user_count = s.user_count + t.delta
+         FROM (SELECT * FROM totals ORDER BY tenant_id, application_id) t
+        WHERE s.tenant_id = t.tenant_id AND s.application_id = t.application_id
+       RETURNING 1
+     )
+     SELECT coalesce(sum(deltas), 0) INTO v_folded FROM totals;
+     RETURN v_folded;
+   END $$`,
 
   /*
    * One batch of an application's rebuild: the users after the cursor, up to about
@@ -353,13 +410,16 @@ const FUNCTIONS_AND_TRIGGERS = [
      SELECT * INTO v_state FROM effective_access_state WHERE tenant_id = p_tenant AND application_id = p_application FOR UPDATE;
      IF NOT FOUND OR v_state.rebuild_requested_at IS NULL THEN RETURN true; END IF;
      v_from := v_state.rebuild_cursor;
-     -- Size the batch in users so that it holds about v_batch_rows rows of this application.
-     SELECT coalesce(sum(g.member_count), 0) INTO v_reach
-       FROM group_app_assignments ga JOIN groups g ON g.tenant_id = ga.tenant_id AND g.id = ga.group_id
-      WHERE ga.tenant_id = p_tenant AND ga.application_id = p_application;
-     v_reach := v_reach + (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = p_tenant AND ua.application_id = p_application);
-     SELECT user_count INTO v_tenant_users FROM tenants WHERE id = p_tenant;
-     v_batch_users := greatest(v_batch_rows, ceil(v_batch_rows * coalesce(v_tenant_users, 0) / greatest(v_reach, 1)));
+     v_batch_users := v_state.rebuild_batch_users;
+     IF v_batch_users IS NULL THEN
+       -- Size the batches in users, once per rebuild, so that each holds about v_batch_rows rows of this application.
+       SELECT count(*) INTO v_reach
+         FROM group_app_assignments ga JOIN group_memberships m ON m.tenant_id = ga.tenant_id AND m.group_id = ga.group_id
+        WHERE ga.tenant_id = p_tenant AND ga.application_id = p_application;
+       v_reach := v_reach + (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = p_tenant AND ua.application_id = p_application);
+       SELECT user_count INTO v_tenant_users FROM tenants WHERE id = p_tenant;
+       v_batch_users := greatest(v_batch_rows, ceil(v_batch_rows * coalesce(v_tenant_users, 0) / greatest(v_reach, 1)));
+     END IF;
      -- The last user of the batch; NULL when the batch reaches the tenant's last user.
      SELECT id INTO v_to FROM users
       WHERE tenant_id = p_tenant AND (v_from IS NULL OR id > v_from)
@@ -401,6 +461,7 @@ const FUNCTIONS_AND_TRIGGERS = [
      UPDATE effective_access_state
         SET user_count = user_count + v_change,
             rebuild_cursor = v_to,
+            rebuild_batch_users = CASE WHEN v_to IS NULL THEN NULL ELSE v_batch_users END,
             rebuild_requested_at = CASE WHEN v_to IS NULL THEN NULL ELSE rebuild_requested_at END
       WHERE tenant_id = p_tenant AND application_id = p_application;
      RETURN v_to IS NULL;
@@ -425,6 +486,7 @@ const FUNCTIONS_AND_TRIGGERS = [
 const DROP_FUNCTIONS_AND_TRIGGERS = [
   'DROP FUNCTION effective_access_rebuild_next()',
   'DROP FUNCTION effective_access_rebuild_step(uuid, uuid)',
+  'DROP FUNCTION effective_access_fold_counts()',
   'DROP TRIGGER effective_access_tenant_deleting ON tenants',
   'DROP FUNCTION effective_access_tenant_deleting()',
   'DROP TRIGGER effective_access_group_deleting ON groups',
@@ -448,6 +510,6 @@ const DROP_FUNCTIONS_AND_TRIGGERS = [
   'DROP FUNCTION effective_access_remove(uuid[], uuid[], uuid[], boolean[], integer[])',
   'DROP FUNCTION effective_access_add(uuid[], uuid[], uuid[], boolean[], integer[])',
   'DROP FUNCTION effective_access_request_rebuild(uuid[], uuid[])',
-  'DROP FUNCTION effective_access_lock_groups(uuid[], uuid[], boolean)',
+  'DROP FUNCTION effective_access_lock_groups(uuid[], uuid[], text)',
   'DROP FUNCTION effective_access_lock(uuid[], uuid[])',
 ];

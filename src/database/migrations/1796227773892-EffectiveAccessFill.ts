@@ -46,7 +46,7 @@ export class EffectiveAccessFill1796227773892 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`TRUNCATE effective_access`);
+    await queryRunner.query(`TRUNCATE effective_access, effective_access_count_deltas`);
     await queryRunner.query(
       `UPDATE effective_access_state SET user_count = 0, rebuild_requested_at = clock_timestamp(), rebuild_cursor = NULL`,
     );

@@ -5,6 +5,7 @@ import { GroupAndTenantCounters1795890265447 } from './1795890265447-GroupAndTen
 import { EffectiveAccessIndex1796227773891 } from './1796227773891-EffectiveAccessIndex';
 import { EffectiveAccessFill1796227773892 } from './1796227773892-EffectiveAccessFill';
 import { AsyncDeletion1796233000000 } from './1796233000000-AsyncDeletion';
+import { GroupMemberCountRemoved1796234000000 } from './1796234000000-GroupMemberCountRemoved';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   EffectiveAccessIndex1796227773891,
   EffectiveAccessFill1796227773892,
   AsyncDeletion1796233000000,
+  GroupMemberCountRemoved1796234000000,
 ];
