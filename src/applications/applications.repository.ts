@@ -70,20 +70,6 @@ export class ApplicationsRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Holds the application for the rest of a write that assigns it (KEY SHARE: such writes
-   * do not wait for each other; its deletion waits for them), and says whether it is still there.
-   */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
-  async lockLive(tenantId: string, applicationId: string, tx: Tx): Promise<boolean> {
-    const { rows } = await runSql(
-      tx,
-      `SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR KEY SHARE`,
-      [tenantId, applicationId],
-    );
-    return rows.length > 0;
-  }
-
   @GenerateSql({ params: [Dummy.tenant, { name: 'Payroll', description: null, status: 'active' }, 'app_sql_snapshot', Dummy.tx] })
   async insert(tenantId: string, fields: ApplicationFields, clientId: string, tx: Tx): Promise<ApplicationRow> {
     const { rows } = await runSql<ApplicationRow>(

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
-import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionsRepository } from '../deletions/deletions.repository';
@@ -101,10 +100,5 @@ export class ApplicationsService {
   /** 404 unless the application exists in this tenant. */
   async assertExists(tenantId: string, applicationId: string): Promise<void> {
     if (!(await this.applications.exists(tenantId, applicationId))) throw ApplicationsErrors.notFound.error();
-  }
-
-  /** Inside a write that assigns the application: 404 unless it is still there, and held so until the write ends. */
-  async assertLive(tenantId: string, applicationId: string, tx: Tx): Promise<void> {
-    if (!(await this.applications.lockLive(tenantId, applicationId, tx))) throw ApplicationsErrors.notFound.error();
   }
 }

@@ -1,15 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
-import { ApplicationsModule } from '../applications/applications.module';
 import { ChangesModule } from '../changes/changes.module';
-import { GroupsModule } from '../groups/groups.module';
 import { UsersModule } from '../users/users.module';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsRepository } from './assignments.repository';
 import { AssignmentsService } from './assignments.service';
 
 @Module({
-  imports: [UsersModule, GroupsModule, ApplicationsModule, ChangesModule, AccessModule],
+  imports: [UsersModule, ChangesModule, AccessModule],
   controllers: [AssignmentsController],
   providers: [AssignmentsService, AssignmentsRepository],
 })

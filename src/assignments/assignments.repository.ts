@@ -40,6 +40,14 @@ export interface AssigneesRow {
   groups: string[];
 }
 
+/** Which of the rows a write refers to are there, now held for the rest of its transaction. */
+export interface Held {
+  tenant: boolean;
+  user?: boolean;
+  group?: boolean;
+  application?: boolean;
+}
+
 /** The row a list read returns when its user or group exists but has nothing assigned. */
 type NullRow = { [K in keyof AssignmentRow]: null };
 
@@ -165,6 +173,40 @@ export class AssignmentsRepository {
       offsetOf(page),
     ]);
     return rows;
+  }
+
+  /**
+   * Holds, for the rest of a direct assignment, the tenant, the user and the application
+   * (KEY SHARE: assignments do not wait for each other; their deletions wait for them), and
+   * says which of them are there (and not being deleted).
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.otherUser, Dummy.application, Dummy.tx] })
+  async holdForUserAssignment(tenantId: string, userId: string, applicationId: string, tx: Tx): Promise<Held> {
+    const { rows } = await runSql<Held>(
+      tx,
+      `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL FOR KEY SHARE) AS tenant,
+              EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 FOR KEY SHARE) AS user,
+              EXISTS (SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $3 AND deletion_requested_at IS NULL FOR KEY SHARE) AS application`,
+      [tenantId, userId, applicationId],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Holds, for the rest of a group assignment, the tenant and the application (KEY SHARE)
+   * and the group (FOR UPDATE, which its assignment's trigger needs: taken here at once, two
+   * identical assignments cannot each wait for the other), and says which are there.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.otherApplication, Dummy.tx] })
+  async holdForGroupAssignment(tenantId: string, groupId: string, applicationId: string, tx: Tx): Promise<Held> {
+    const { rows } = await runSql<Held>(
+      tx,
+      `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL FOR KEY SHARE) AS tenant,
+              EXISTS (SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR UPDATE) AS group,
+              EXISTS (SELECT 1 FROM applications WHERE tenant_id = $1 AND id = $3 AND deletion_requested_at IS NULL FOR KEY SHARE) AS application`,
+      [tenantId, groupId, applicationId],
+    );
+    return rows[0];
   }
 
   /** Inserts a direct assignment; undefined when it already existed (the primary key decides). */

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EffectiveAccessRepository } from '../access/effective-access.repository';
 import { locateIndexPage } from '../access/index-page';
 import { ApplicationsErrors } from '../applications/applications.errors';
-import { ApplicationsService } from '../applications/applications.service';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsErrors } from '../groups/groups.errors';
-import { GroupsService } from '../groups/groups.service';
 import { UsersErrors } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
 import { AssignmentsErrors } from './assignments.errors';
@@ -31,8 +30,6 @@ export class AssignmentsService {
     private readonly assignments: AssignmentsRepository,
     private readonly access: EffectiveAccessRepository,
     private readonly users: UsersService,
-    private readonly groups: GroupsService,
-    private readonly applications: ApplicationsService,
     private readonly changes: ChangeWriter,
   ) {}
 
@@ -91,48 +88,51 @@ export class AssignmentsService {
   }
 
   async assignToUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<UserAssignmentCreated> {
-    await Promise.all([this.users.assertExists(tenantId, userId), this.applications.assertExists(tenantId, applicationId)]);
-    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
-      await this.applications.assertLive(tenantId, applicationId, tx);
+    const write = async (tx: Tx) => {
+      const held = await this.assignments.holdForUserAssignment(tenantId, userId, applicationId, tx);
+      if (!held.tenant || !held.user) throw UsersErrors.notFound.error();
+      if (!held.application) throw ApplicationsErrors.notFound.error();
       const assignedAt = await this.assignments.assignToUser(tenantId, userId, applicationId, actor.subject, tx);
       if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToUser.error();
       return {
         result: {
           user_id: userId,
           application_id: applicationId,
-          assignment_type: 'direct',
+          assignment_type: 'direct' as const,
           assigned_at: assignedAt.toISOString(),
         },
         audit: {
-          action: 'assignment.user_assigned',
-          target: { type: 'user', id: userId },
+          action: 'assignment.user_assigned' as const,
+          target: { type: 'user' as const, id: userId },
           details: { application_id: applicationId },
         },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true });
   }
 
   async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<GroupAssignmentCreated> {
-    await Promise.all([this.groups.assertExists(tenantId, groupId), this.applications.assertExists(tenantId, applicationId)]);
-    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
-      await this.groups.assertLive(tenantId, groupId, 'assignment', tx);
-      await this.applications.assertLive(tenantId, applicationId, tx);
+    const write = async (tx: Tx) => {
+      const held = await this.assignments.holdForGroupAssignment(tenantId, groupId, applicationId, tx);
+      if (!held.tenant || !held.group) throw GroupsErrors.notFound.error();
+      if (!held.application) throw ApplicationsErrors.notFound.error();
       const assignedAt = await this.assignments.assignToGroup(tenantId, groupId, applicationId, actor.subject, tx);
       if (!assignedAt) throw AssignmentsErrors.alreadyAssignedToGroup.error();
       return {
         result: {
           group_id: groupId,
           application_id: applicationId,
-          assignment_type: 'group',
+          assignment_type: 'group' as const,
           assigned_at: assignedAt.toISOString(),
         },
         audit: {
-          action: 'assignment.group_assigned',
-          target: { type: 'group', id: groupId },
+          action: 'assignment.group_assigned' as const,
+          target: { type: 'group' as const, id: groupId },
           details: { application_id: applicationId },
         },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true });
   }
 
   /**

@@ -30,15 +30,22 @@ export class ChangeWriter {
     private readonly tenants: TenantLockRepository,
   ) {}
 
+  /**
+   * `workHoldsTenant`: the work's first statement holds the tenant itself, together with the
+   * rows it refers to (one round trip instead of two, on the busiest writes).
+   */
   async write<T>(
     tenantId: string | undefined,
     actor: Actor,
     violations: Violations,
     work: (tx: Tx) => Promise<Change<T>>,
+    { workHoldsTenant = false }: { workHoldsTenant?: boolean } = {},
   ): Promise<T> {
     try {
       return await this.dataSource.transaction(async (tx) => {
-        if (tenantId !== undefined && !(await this.tenants.lockLive(tenantId, tx))) throw TENANT_NOT_FOUND.error();
+        if (tenantId !== undefined && !workHoldsTenant && !(await this.tenants.lockLive(tenantId, tx))) {
+          throw TENANT_NOT_FOUND.error();
+        }
         const { result, audit } = await work(tx);
         if (audit) {
           const auditTenant = audit.tenantId ?? tenantId;

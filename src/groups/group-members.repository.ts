@@ -39,6 +39,28 @@ export class GroupMembersRepository {
   }
 
   /**
+   * Holds, for the rest of a membership change, the tenant, the group and the user (KEY
+   * SHARE: member changes do not wait for each other; the group's deletion and its
+   * assignment changes wait for them), and says which of them are there.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.otherUser, Dummy.tx] })
+  async holdForMember(
+    tenantId: string,
+    groupId: string,
+    userId: string,
+    tx: Tx,
+  ): Promise<{ tenant: boolean; group: boolean; user: boolean }> {
+    const { rows } = await runSql<{ tenant: boolean; group: boolean; user: boolean }>(
+      tx,
+      `SELECT EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL FOR KEY SHARE) AS tenant,
+              EXISTS (SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL FOR KEY SHARE) AS group,
+              EXISTS (SELECT 1 FROM users WHERE tenant_id = $1 AND id = $3 FOR KEY SHARE) AS user`,
+      [tenantId, groupId, userId],
+    );
+    return rows[0];
+  }
+
+  /**
    * Inserts the membership and returns it as a member; undefined when it already existed.
    * A user or group that does not exist fails the foreign key.
    */

@@ -2,14 +2,13 @@ import { Module } from '@nestjs/common';
 import { ChangesModule } from '../changes/changes.module';
 import { DeletionsModule } from '../deletions/deletions.module';
 import { TenantsModule } from '../tenants/tenants.module';
-import { UsersModule } from '../users/users.module';
 import { GroupMembersRepository } from './group-members.repository';
 import { GroupsController } from './groups.controller';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
 @Module({
-  imports: [TenantsModule, UsersModule, ChangesModule, DeletionsModule],
+  imports: [TenantsModule, ChangesModule, DeletionsModule],
   controllers: [GroupsController],
   providers: [GroupsService, GroupsRepository, GroupMembersRepository],
   exports: [GroupsService],

@@ -66,27 +66,6 @@ export class GroupsRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Holds the group for the rest of a write that adds to it, and says whether it is still
-   * there: for a member, KEY SHARE (member changes do not wait for each other; the group's
-   * deletion and its assignment changes wait for them); for an assignment, FOR UPDATE at
-   * once (what the assignment's trigger takes: taken later, two identical assignments
-   * holding KEY SHARE would each wait for the other).
-   */
-  @GenerateSql(
-    { name: 'for a member', params: [Dummy.tenant, Dummy.group, 'member', Dummy.tx] },
-    { name: 'for an assignment', params: [Dummy.tenant, Dummy.group, 'assignment', Dummy.tx] },
-  )
-  async lockLive(tenantId: string, groupId: string, purpose: 'member' | 'assignment', tx: Tx): Promise<boolean> {
-    const { rows } = await runSql(
-      tx,
-      `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
-          FOR ${purpose === 'member' ? 'KEY SHARE' : 'UPDATE'}`,
-      [tenantId, groupId],
-    );
-    return rows.length > 0;
-  }
-
   @GenerateSql({ params: [Dummy.tenant, { name: 'Engineering', description: null }, Dummy.tx] })
   async insert(tenantId: string, fields: GroupFields, tx: Tx): Promise<GroupRow> {
     const { rows } = await runSql<GroupRow>(

@@ -9,7 +9,7 @@ import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
-import { UsersService } from '../users/users.service';
+import { UsersErrors } from '../users/users.errors';
 import { CreateGroupDto } from './dto/create-group.dto';
 import { GroupMemberResponse, GroupResponse } from './dto/group.dto';
 import { toGroupResponse } from './dto/group.mapper';
@@ -28,7 +28,6 @@ export class GroupsService {
     private readonly groups: GroupsRepository,
     private readonly members: GroupMembersRepository,
     private readonly tenants: TenantsService,
-    private readonly users: UsersService,
     private readonly changes: ChangeWriter,
     private readonly deletions: DeletionsRepository,
   ) {}
@@ -101,16 +100,22 @@ export class GroupsService {
   }
 
   async addMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<GroupMemberResponse> {
-    await Promise.all([this.assertExists(tenantId, groupId), this.users.assertExists(tenantId, userId)]);
-    return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, async (tx) => {
-      await this.assertLive(tenantId, groupId, 'member', tx);
+    const write = async (tx: Tx) => {
+      const held = await this.members.holdForMember(tenantId, groupId, userId, tx);
+      if (!held.tenant || !held.group) throw GroupsErrors.notFound.error();
+      if (!held.user) throw UsersErrors.notFound.error();
       const member = await this.members.add(tenantId, groupId, userId, tx);
       if (!member) throw GroupsErrors.alreadyMember.error();
       return {
         result: toGroupMemberResponse(member),
-        audit: { action: 'group.member_added', target: { type: 'group', id: groupId }, details: { user_id: userId } },
+        audit: {
+          action: 'group.member_added' as const,
+          target: { type: 'group' as const, id: groupId },
+          details: { user_id: userId },
+        },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, write, { workHoldsTenant: true });
   }
 
   removeMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<void> {
@@ -126,10 +131,5 @@ export class GroupsService {
   /** 404 unless the group exists in this tenant. */
   async assertExists(tenantId: string, groupId: string): Promise<void> {
     if (!(await this.groups.exists(tenantId, groupId))) throw GroupsErrors.notFound.error();
-  }
-
-  /** Inside a write that adds a member or an assignment to the group: 404 unless it is still there, and held so until the write ends. */
-  async assertLive(tenantId: string, groupId: string, purpose: 'member' | 'assignment', tx: Tx): Promise<void> {
-    if (!(await this.groups.lockLive(tenantId, groupId, purpose, tx))) throw GroupsErrors.notFound.error();
   }
 }

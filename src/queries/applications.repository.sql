@@ -109,17 +109,6 @@ WHERE
       AND live_tenant.deletion_requested_at IS NULL
   )
 
--- ApplicationsRepository.lockLive
-SELECT
-  1
-FROM
-  applications
-WHERE
-  tenant_id = $1
-  AND id = $2
-  AND deletion_requested_at IS NULL
-FOR KEY SHARE
-
 -- ApplicationsRepository.insert
 INSERT INTO
   applications (tenant_id, name, description, status, client_id)

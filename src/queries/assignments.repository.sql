@@ -546,6 +546,75 @@ ORDER BY
   p.email,
   p.id
 
+-- AssignmentsRepository.holdForUserAssignment
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      tenants
+    WHERE
+      id = $1
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS tenant,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      users
+    WHERE
+      tenant_id = $1
+      AND id = $2
+    FOR KEY SHARE
+  ) AS user,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      applications
+    WHERE
+      tenant_id = $1
+      AND id = $3
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS application
+
+-- AssignmentsRepository.holdForGroupAssignment
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      tenants
+    WHERE
+      id = $1
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS tenant,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      groups
+    WHERE
+      tenant_id = $1
+      AND id = $2
+      AND deletion_requested_at IS NULL
+    FOR UPDATE
+  ) AS GROUP,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      applications
+    WHERE
+      tenant_id = $1
+      AND id = $3
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS application
+
 -- AssignmentsRepository.assignToUser
 INSERT INTO
   user_app_assignments (tenant_id, user_id, application_id, assigned_by)

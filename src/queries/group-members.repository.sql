@@ -31,6 +31,40 @@ WHERE
   tenant_id = $1
   AND group_id = $2
 
+-- GroupMembersRepository.holdForMember
+SELECT
+  EXISTS (
+    SELECT
+      1
+    FROM
+      tenants
+    WHERE
+      id = $1
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS tenant,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      groups
+    WHERE
+      tenant_id = $1
+      AND id = $2
+      AND deletion_requested_at IS NULL
+    FOR KEY SHARE
+  ) AS GROUP,
+  EXISTS (
+    SELECT
+      1
+    FROM
+      users
+    WHERE
+      tenant_id = $1
+      AND id = $3
+    FOR KEY SHARE
+  ) AS user
+
 -- GroupMembersRepository.add
 WITH
   added AS (

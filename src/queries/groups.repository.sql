@@ -103,28 +103,6 @@ WHERE
       AND live_tenant.deletion_requested_at IS NULL
   )
 
--- GroupsRepository.lockLive (for a member)
-SELECT
-  1
-FROM
-  groups
-WHERE
-  tenant_id = $1
-  AND id = $2
-  AND deletion_requested_at IS NULL
-FOR KEY SHARE
-
--- GroupsRepository.lockLive (for an assignment)
-SELECT
-  1
-FROM
-  groups
-WHERE
-  tenant_id = $1
-  AND id = $2
-  AND deletion_requested_at IS NULL
-FOR UPDATE
-
 -- GroupsRepository.insert
 INSERT INTO
   groups (tenant_id, name, description)

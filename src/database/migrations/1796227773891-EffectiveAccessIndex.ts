@@ -74,41 +74,35 @@ export class EffectiveAccessIndex1796227773891 implements MigrationInterface {
 
 const FUNCTIONS_AND_TRIGGERS = [
   /*
-   * Holds the state rows of the given applications, in one order for every caller: shared
-   * by the changes (KEY SHARE: they do not wait for each other), so that a rebuild batch or
-   * a deletion of the application (FOR UPDATE) waits for them and they for it.
+   * The locks that order changes, rebuild batches and deletions of one application, or one
+   * group, are advisory (nothing is written for them): a change holds its applications
+   * shared, so changes run side by side, and a rebuild batch or the application's deletion
+   * holds it exclusively, so they wait for the changes in flight and the changes for them.
+   * Taken in key order by every caller.
    */
+  `CREATE FUNCTION effective_access_application_key(p_tenant uuid, p_application uuid) RETURNS bigint
+   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtextextended('application:' || p_tenant::text || ':' || p_application::text, 0) $$`,
+  `CREATE FUNCTION effective_access_group_key(p_tenant uuid, p_group uuid) RETURNS bigint
+   LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT hashtextextended('group:' || p_tenant::text || ':' || p_group::text, 0) $$`,
   `CREATE FUNCTION effective_access_lock(p_tenants uuid[], p_applications uuid[]) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
-     PERFORM FROM effective_access_state s
-       WHERE (s.tenant_id, s.application_id) IN (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a))
-       ORDER BY s.tenant_id, s.application_id
-         FOR KEY SHARE;
+     PERFORM pg_advisory_xact_lock_shared(k)
+        FROM (SELECT DISTINCT effective_access_application_key(t, a) AS k FROM unnest(p_tenants, p_applications) AS x(t, a) ORDER BY 1) AS keys;
    END $$`,
 
   /*
-   * Locks groups whose members or assignments a change reads, in one order. Membership
-   * changes hold them KEY SHARE (as their foreign key does: they do not wait for each
-   * other), an email change FOR SHARE, and an assignment change of the group FOR UPDATE: it
-   * waits for both, and they for it, so that each sees the other's rows.
+   * The groups whose members or assignments a change reads: membership changes and email
+   * changes hold them shared, an assignment change of the group exclusively, so that a
+   * membership change and an assignment of the same group each see the other's rows.
    */
-  `CREATE FUNCTION effective_access_lock_groups(p_tenants uuid[], p_groups uuid[], p_mode text) RETURNS void LANGUAGE plpgsql AS $$
+  `CREATE FUNCTION effective_access_lock_groups(p_tenants uuid[], p_groups uuid[], p_exclusive boolean) RETURNS void LANGUAGE plpgsql AS $$
    BEGIN
-     IF p_mode = 'members' THEN
-       PERFORM FROM groups g
-         WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
-         ORDER BY g.tenant_id, g.id
-           FOR KEY SHARE;
-     ELSIF p_mode = 'email' THEN
-       PERFORM FROM groups g
-         WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
-         ORDER BY g.tenant_id, g.id
-           FOR SHARE;
+     IF p_exclusive THEN
+       PERFORM pg_advisory_xact_lock(k)
+          FROM (SELECT DISTINCT effective_access_group_key(t, g) AS k FROM unnest(p_tenants, p_groups) AS x(t, g) ORDER BY 1) AS keys;
      ELSE
-       PERFORM FROM groups g
-         WHERE (g.tenant_id, g.id) IN (SELECT t, i FROM unnest(p_tenants, p_groups) AS x(t, i))
-         ORDER BY g.tenant_id, g.id
-           FOR UPDATE;
+       PERFORM pg_advisory_xact_lock_shared(k)
+          FROM (SELECT DISTINCT effective_access_group_key(t, g) AS k FROM unnest(p_tenants, p_groups) AS x(t, g) ORDER BY 1) AS keys;
      END IF;
    END $$`,
 
@@ -126,16 +120,23 @@ const FUNCTIONS_AND_TRIGGERS = [
    * Adds paths: per (tenant, application, user), a direct assignment and/or a number of group
    * paths. Applications whose state row is gone (being deleted) are left alone; users past
    * the cursor of a rebuild are left to it; an application with more changes than the inline
-   * limit is rebuilt instead.
+   * limit is rebuilt instead. Runs in every assignment's transaction: one statement in the
+   * common case, the others only when a change is large.
    */
   `CREATE FUNCTION effective_access_add(p_tenants uuid[], p_applications uuid[], p_users uuid[], p_direct boolean[], p_paths integer[])
    RETURNS void LANGUAGE plpgsql AS $$
    DECLARE
-     v_limit integer := (SELECT inline_fanout_limit FROM effective_access_settings);
+     v_limit integer;
    BEGIN
+     IF p_users IS NULL THEN RETURN; END IF;
      PERFORM effective_access_lock(p_tenants, p_applications);
-     PERFORM effective_access_request_rebuild(array_agg(t), array_agg(a))
-        FROM (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a) GROUP BY t, a HAVING count(*) > v_limit) AS large;
+     IF cardinality(p_users) > 1 THEN
+       v_limit := (SELECT inline_fanout_limit FROM effective_access_settings);
+       IF cardinality(p_users) > v_limit THEN
+         PERFORM effective_access_request_rebuild(array_agg(t), array_agg(a))
+            FROM (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a) GROUP BY t, a HAVING count(*) > v_limit) AS large;
+       END IF;
+     END IF;
      WITH changes AS (
        SELECT t AS tenant_id, a AS application_id, u AS user_id, bool_or(direct) AS direct, sum(paths)::integer AS paths
          FROM unnest(p_tenants, p_applications, p_users, p_direct, p_paths) AS x(t, a, u, direct, paths)
@@ -160,25 +161,30 @@ const FUNCTIONS_AND_TRIGGERS = [
   `CREATE FUNCTION effective_access_remove(p_tenants uuid[], p_applications uuid[], p_users uuid[], p_direct boolean[], p_paths integer[])
    RETURNS void LANGUAGE plpgsql AS $$
    DECLARE
-     v_limit integer := (SELECT inline_fanout_limit FROM effective_access_settings);
+     v_limit integer;
    BEGIN
+     IF p_users IS NULL THEN RETURN; END IF;
      PERFORM effective_access_lock(p_tenants, p_applications);
-     PERFORM effective_access_request_rebuild(array_agg(t), array_agg(a))
-        FROM (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a) GROUP BY t, a HAVING count(*) > v_limit) AS large;
+     IF cardinality(p_users) > 1 THEN
+       v_limit := (SELECT inline_fanout_limit FROM effective_access_settings);
+       IF cardinality(p_users) > v_limit THEN
+         PERFORM effective_access_request_rebuild(array_agg(t), array_agg(a))
+            FROM (SELECT t, a FROM unnest(p_tenants, p_applications) AS x(t, a) GROUP BY t, a HAVING count(*) > v_limit) AS large;
+       END IF;
+     END IF;
+     -- Relative to the row's latest version (other changes may be adding paths to it at the
+     -- same time); the row stays locked until the end of the transaction. Then the rows left
+     -- with no path go.
      WITH changes AS (
        SELECT t AS tenant_id, a AS application_id, u AS user_id, bool_or(direct) AS direct, sum(paths)::integer AS paths
          FROM unnest(p_tenants, p_applications, p_users, p_direct, p_paths) AS x(t, a, u, direct, paths)
         GROUP BY t, a, u
-     ), applicable AS (
-       SELECT c.* FROM changes c
-         JOIN effective_access_state s ON s.tenant_id = c.tenant_id AND s.application_id = c.application_id
-        WHERE s.rebuild_requested_at IS NULL OR c.user_id <= s.rebuild_cursor
      )
-     -- Relative to the row's latest version (other changes may be adding paths to it at the
-     -- same time); the row stays locked until the end of the transaction.
      UPDATE effective_access e SET direct = e.direct AND NOT c.direct, group_paths = greatest(e.group_paths - c.paths, 0)
-       FROM applicable c
-      WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id;
+       FROM changes c
+       JOIN effective_access_state s ON s.tenant_id = c.tenant_id AND s.application_id = c.application_id
+      WHERE e.tenant_id = c.tenant_id AND e.application_id = c.application_id AND e.user_id = c.user_id
+        AND (s.rebuild_requested_at IS NULL OR c.user_id <= s.rebuild_cursor);
      WITH removed AS (
        DELETE FROM effective_access e
         USING unnest(p_tenants, p_applications, p_users) AS c(tenant_id, application_id, user_id)
@@ -190,23 +196,56 @@ const FUNCTIONS_AND_TRIGGERS = [
      SELECT tenant_id, application_id, -count(*) FROM removed GROUP BY tenant_id, application_id;
    END $$`,
 
+  /*
+   * A direct assignment, row by row (the common change is one row: a statement-level
+   * trigger's transition table cost more than the change itself): the user's row gains
+   * `direct`, or is created; the count gains a delta when it is.
+   */
   `CREATE FUNCTION effective_access_direct_assigned() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE
+     v_inserted boolean;
    BEGIN
-     PERFORM effective_access_add(array_agg(tenant_id), array_agg(application_id), array_agg(user_id), array_agg(true), array_agg(0))
-        FROM changed_rows;
+     PERFORM pg_advisory_xact_lock_shared(effective_access_application_key(NEW.tenant_id, NEW.application_id));
+     INSERT INTO effective_access AS e (tenant_id, application_id, user_id, email, direct, group_paths)
+     SELECT NEW.tenant_id, NEW.application_id, NEW.user_id, u.email, true, 0
+       FROM users u, effective_access_state s
+      WHERE u.tenant_id = NEW.tenant_id AND u.id = NEW.user_id
+        AND s.tenant_id = NEW.tenant_id AND s.application_id = NEW.application_id
+        AND (s.rebuild_requested_at IS NULL OR NEW.user_id <= s.rebuild_cursor)
+     ON CONFLICT (tenant_id, application_id, user_id) DO UPDATE SET direct = true
+     RETURNING (e.xmax = 0) INTO v_inserted;
+     IF v_inserted THEN
+       INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta) VALUES (NEW.tenant_id, NEW.application_id, 1);
+     END IF;
      RETURN NULL;
    END $$`,
   `CREATE TRIGGER effective_access_direct_assigned AFTER INSERT ON user_app_assignments
-     REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION effective_access_direct_assigned()`,
+     FOR EACH ROW EXECUTE FUNCTION effective_access_direct_assigned()`,
 
+  // A direct assignment removed: the row loses `direct` (relative to its latest version), and goes if no path is left.
   `CREATE FUNCTION effective_access_direct_unassigned() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE
+     v_paths integer;
    BEGIN
-     PERFORM effective_access_remove(array_agg(tenant_id), array_agg(application_id), array_agg(user_id), array_agg(true), array_agg(0))
-        FROM changed_rows;
+     PERFORM pg_advisory_xact_lock_shared(effective_access_application_key(OLD.tenant_id, OLD.application_id));
+     UPDATE effective_access e SET direct = false
+       FROM effective_access_state s
+      WHERE e.tenant_id = OLD.tenant_id AND e.application_id = OLD.application_id AND e.user_id = OLD.user_id
+        AND s.tenant_id = OLD.tenant_id AND s.application_id = OLD.application_id
+        AND (s.rebuild_requested_at IS NULL OR OLD.user_id <= s.rebuild_cursor)
+     RETURNING e.group_paths INTO v_paths;
+     IF v_paths = 0 THEN
+       DELETE FROM effective_access e
+        WHERE e.tenant_id = OLD.tenant_id AND e.application_id = OLD.application_id AND e.user_id = OLD.user_id
+          AND NOT e.direct AND e.group_paths = 0;
+       IF FOUND THEN
+         INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta) VALUES (OLD.tenant_id, OLD.application_id, -1);
+       END IF;
+     END IF;
      RETURN NULL;
    END $$`,
   `CREATE TRIGGER effective_access_direct_unassigned AFTER DELETE ON user_app_assignments
-     REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION effective_access_direct_unassigned()`,
+     FOR EACH ROW EXECUTE FUNCTION effective_access_direct_unassigned()`,
 
   // A group assigned or unassigned: one path for each member, or a rebuild when the group is large.
   `CREATE FUNCTION effective_access_group_assignment_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -218,7 +257,7 @@ const FUNCTIONS_AND_TRIGGERS = [
      v_applications uuid[];
      v_users uuid[];
    BEGIN
-     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), 'assignments') FROM changed_rows;
+     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), true) FROM changed_rows;
      PERFORM effective_access_lock(array_agg(tenant_id), array_agg(application_id)) FROM changed_rows;
      -- The groups with more members than the limit, counted no further than that: rebuilt instead.
      SELECT array_agg(large.tenant_id), array_agg(large.group_id) INTO v_large_tenants, v_large_groups
@@ -247,30 +286,68 @@ const FUNCTIONS_AND_TRIGGERS = [
   `CREATE TRIGGER effective_access_group_unassigned AFTER DELETE ON group_app_assignments
      REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION effective_access_group_assignment_changed()`,
 
-  // A member added or removed: one path for each application assigned to the group.
-  `CREATE FUNCTION effective_access_membership_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-   DECLARE
-     v_tenants uuid[];
-     v_applications uuid[];
-     v_users uuid[];
+  /*
+   * A member added, row by row: one path for each application assigned to the group (in a
+   * statement, set-based). The group is held shared first, so that an assignment of it in
+   * flight is seen, and its applications after.
+   */
+  `CREATE FUNCTION effective_access_member_added() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     PERFORM effective_access_lock_groups(array_agg(tenant_id), array_agg(group_id), 'members') FROM changed_rows;
-     SELECT array_agg(c.tenant_id), array_agg(ga.application_id), array_agg(c.user_id) INTO v_tenants, v_applications, v_users
-       FROM changed_rows c
-       JOIN group_app_assignments ga ON ga.tenant_id = c.tenant_id AND ga.group_id = c.group_id
-       JOIN effective_access_state s ON s.tenant_id = ga.tenant_id AND s.application_id = ga.application_id;
-     IF v_users IS NULL THEN RETURN NULL; END IF;
-     IF TG_OP = 'INSERT' THEN
-       PERFORM effective_access_add(v_tenants, v_applications, v_users, array_fill(false, ARRAY[cardinality(v_users)]), array_fill(1, ARRAY[cardinality(v_users)]));
-     ELSE
-       PERFORM effective_access_remove(v_tenants, v_applications, v_users, array_fill(false, ARRAY[cardinality(v_users)]), array_fill(1, ARRAY[cardinality(v_users)]));
-     END IF;
+     PERFORM pg_advisory_xact_lock_shared(effective_access_group_key(NEW.tenant_id, NEW.group_id));
+     PERFORM pg_advisory_xact_lock_shared(k)
+        FROM (SELECT effective_access_application_key(ga.tenant_id, ga.application_id) AS k FROM group_app_assignments ga
+               WHERE ga.tenant_id = NEW.tenant_id AND ga.group_id = NEW.group_id ORDER BY 1) AS keys;
+     WITH added AS (
+       INSERT INTO effective_access AS e (tenant_id, application_id, user_id, email, direct, group_paths)
+       SELECT NEW.tenant_id, ga.application_id, NEW.user_id, u.email, false, 1
+         FROM group_app_assignments ga
+         JOIN effective_access_state s ON s.tenant_id = ga.tenant_id AND s.application_id = ga.application_id
+         JOIN users u ON u.tenant_id = NEW.tenant_id AND u.id = NEW.user_id
+        WHERE ga.tenant_id = NEW.tenant_id AND ga.group_id = NEW.group_id
+          AND (s.rebuild_requested_at IS NULL OR NEW.user_id <= s.rebuild_cursor)
+       ON CONFLICT (tenant_id, application_id, user_id) DO UPDATE SET group_paths = e.group_paths + 1
+       RETURNING e.application_id, (e.xmax = 0) AS inserted
+     )
+     INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta)
+     SELECT NEW.tenant_id, application_id, 1 FROM added WHERE inserted;
      RETURN NULL;
    END $$`,
   `CREATE TRIGGER effective_access_member_added AFTER INSERT ON group_memberships
-     REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION effective_access_membership_changed()`,
+     FOR EACH ROW EXECUTE FUNCTION effective_access_member_added()`,
+
+  // A member removed: one path less for each application assigned to the group; rows left with none go.
+  `CREATE FUNCTION effective_access_member_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+   DECLARE
+     v_emptied uuid[];
+   BEGIN
+     PERFORM pg_advisory_xact_lock_shared(effective_access_group_key(OLD.tenant_id, OLD.group_id));
+     PERFORM pg_advisory_xact_lock_shared(k)
+        FROM (SELECT effective_access_application_key(ga.tenant_id, ga.application_id) AS k FROM group_app_assignments ga
+               WHERE ga.tenant_id = OLD.tenant_id AND ga.group_id = OLD.group_id ORDER BY 1) AS keys;
+     WITH reduced AS (
+       UPDATE effective_access e SET group_paths = greatest(e.group_paths - 1, 0)
+         FROM group_app_assignments ga
+         JOIN effective_access_state s ON s.tenant_id = ga.tenant_id AND s.application_id = ga.application_id
+        WHERE ga.tenant_id = OLD.tenant_id AND ga.group_id = OLD.group_id
+          AND (s.rebuild_requested_at IS NULL OR OLD.user_id <= s.rebuild_cursor)
+          AND e.tenant_id = OLD.tenant_id AND e.application_id = ga.application_id AND e.user_id = OLD.user_id
+       RETURNING e.application_id, e.direct, e.group_paths
+     )
+     SELECT array_agg(application_id) INTO v_emptied FROM reduced WHERE NOT direct AND group_paths = 0;
+     IF v_emptied IS NOT NULL THEN
+       WITH removed AS (
+         DELETE FROM effective_access e
+          WHERE e.tenant_id = OLD.tenant_id AND e.application_id = ANY (v_emptied) AND e.user_id = OLD.user_id
+            AND NOT e.direct AND e.group_paths = 0
+         RETURNING e.application_id
+       )
+       INSERT INTO effective_access_count_deltas (tenant_id, application_id, delta)
+       SELECT OLD.tenant_id, application_id, -1 FROM removed;
+     END IF;
+     RETURN NULL;
+   END $$`,
   `CREATE TRIGGER effective_access_member_removed AFTER DELETE ON group_memberships
-     REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION effective_access_membership_changed()`,
+     FOR EACH ROW EXECUTE FUNCTION effective_access_member_removed()`,
 
   // A user's new email is the new sort key of each of their rows.
   `CREATE FUNCTION effective_access_email_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -288,7 +365,7 @@ const FUNCTIONS_AND_TRIGGERS = [
      -- user (a foreign key's KEY SHARE lock), and those that assign one of their groups.
      PERFORM FROM users u WHERE (u.tenant_id, u.id) IN (SELECT t, i FROM unnest(v_renamed_tenants, v_renamed) AS x(t, i))
        ORDER BY u.tenant_id, u.id FOR UPDATE;
-     PERFORM effective_access_lock_groups(array_agg(m.tenant_id), array_agg(m.group_id), 'email')
+     PERFORM effective_access_lock_groups(array_agg(m.tenant_id), array_agg(m.group_id), false)
         FROM unnest(v_renamed_tenants, v_renamed) AS x(t, i)
         JOIN group_memberships m ON m.tenant_id = x.t AND m.user_id = x.i;
      WITH renamed AS (
@@ -326,7 +403,7 @@ const FUNCTIONS_AND_TRIGGERS = [
   // A deleted application takes its rows first; its assignments then cascade with nothing left to maintain.
   `CREATE FUNCTION effective_access_application_deleting() RETURNS trigger LANGUAGE plpgsql AS $$
    BEGIN
-     PERFORM FROM effective_access_state WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id FOR UPDATE;
+     PERFORM pg_advisory_xact_lock(effective_access_application_key(OLD.tenant_id, OLD.id));
      DELETE FROM effective_access WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id;
      DELETE FROM effective_access_state WHERE tenant_id = OLD.tenant_id AND application_id = OLD.id;
      RETURN OLD;
@@ -407,6 +484,8 @@ const FUNCTIONS_AND_TRIGGERS = [
      v_removed bigint;
      v_change bigint;
    BEGIN
+     -- Waits for the changes of the application in flight, and keeps new ones waiting until the batch commits.
+     PERFORM pg_advisory_xact_lock(effective_access_application_key(p_tenant, p_application));
      SELECT * INTO v_state FROM effective_access_state WHERE tenant_id = p_tenant AND application_id = p_application FOR UPDATE;
      IF NOT FOUND OR v_state.rebuild_requested_at IS NULL THEN RETURN true; END IF;
      v_from := v_state.rebuild_cursor;
@@ -499,7 +578,8 @@ const DROP_FUNCTIONS_AND_TRIGGERS = [
   'DROP FUNCTION effective_access_email_changed()',
   'DROP TRIGGER effective_access_member_removed ON group_memberships',
   'DROP TRIGGER effective_access_member_added ON group_memberships',
-  'DROP FUNCTION effective_access_membership_changed()',
+  'DROP FUNCTION effective_access_member_removed()',
+  'DROP FUNCTION effective_access_member_added()',
   'DROP TRIGGER effective_access_group_unassigned ON group_app_assignments',
   'DROP TRIGGER effective_access_group_assigned ON group_app_assignments',
   'DROP FUNCTION effective_access_group_assignment_changed()',
@@ -510,6 +590,8 @@ const DROP_FUNCTIONS_AND_TRIGGERS = [
   'DROP FUNCTION effective_access_remove(uuid[], uuid[], uuid[], boolean[], integer[])',
   'DROP FUNCTION effective_access_add(uuid[], uuid[], uuid[], boolean[], integer[])',
   'DROP FUNCTION effective_access_request_rebuild(uuid[], uuid[])',
-  'DROP FUNCTION effective_access_lock_groups(uuid[], uuid[], text)',
+  'DROP FUNCTION effective_access_lock_groups(uuid[], uuid[], boolean)',
   'DROP FUNCTION effective_access_lock(uuid[], uuid[])',
+  'DROP FUNCTION effective_access_group_key(uuid, uuid)',
+  'DROP FUNCTION effective_access_application_key(uuid, uuid)',
 ];
