@@ -25,9 +25,9 @@ export interface RowDifference {
 }
 
 /**
- * Recounts the effective-access index from the source tables, read-only: what
- * `npm run access:verify` and the tests compare it with. Also the user ranges the check
- * (and a repair) walks in batches.
+ * Recounts the effective-access index from the source tables: what `npm run access:verify`
+ * and the tests compare it with. Also the user ranges the check (and a repair) walks in
+ * batches, and the two writes of a repair.
  */
 @Injectable()
 export class EffectiveAccessCheckRepository {
@@ -125,6 +125,34 @@ export class EffectiveAccessCheckRepository {
       [tenantId, applicationId, after, upTo],
     );
     return rows;
+  }
+
+  /**
+   * Sets the application's count to its index rows (the repair's last step: a rebuild
+   * corrects rows by difference, so it cannot correct a count that had drifted from them).
+   * Changes of the application wait meanwhile (its advisory lock, exclusive); a fold of the
+   * appended deltas in flight is waited for by the state row's lock, and the deltas it has
+   * not folded yet are left out of the stored count, which they join when it commits.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
+  async recount(tenantId: string, applicationId: string): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await runSql(
+        tx,
+        `SELECT pg_advisory_xact_lock(effective_access_application_key($1, $2)), s.user_count
+           FROM effective_access_state s WHERE s.tenant_id = $1 AND s.application_id = $2 FOR UPDATE OF s`,
+        [tenantId, applicationId],
+      );
+      await runSql(
+        tx,
+        `UPDATE effective_access_state s
+            SET user_count = (SELECT count(*) FROM effective_access e WHERE e.tenant_id = $1 AND e.application_id = $2)
+                           - coalesce((SELECT sum(d.delta) FROM effective_access_count_deltas d
+                                        WHERE d.tenant_id = $1 AND d.application_id = $2), 0)
+          WHERE s.tenant_id = $1 AND s.application_id = $2`,
+        [tenantId, applicationId],
+      );
+    });
   }
 
   /** Marks the application for a rebuild (the repair: the background batches then make it exact). */

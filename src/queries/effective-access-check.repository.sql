@@ -176,6 +176,44 @@ WHERE
 ORDER BY
   1
 
+-- EffectiveAccessCheckRepository.recount
+SELECT
+  pg_advisory_xact_lock(effective_access_application_key ($1, $2)),
+  s.user_count
+FROM
+  effective_access_state s
+WHERE
+  s.tenant_id = $1
+  AND s.application_id = $2
+FOR UPDATE OF
+  s
+
+UPDATE effective_access_state s
+SET
+  user_count = (
+    SELECT
+      count(*)
+    FROM
+      effective_access e
+    WHERE
+      e.tenant_id = $1
+      AND e.application_id = $2
+  ) - coalesce(
+    (
+      SELECT
+        sum(d.delta)
+      FROM
+        effective_access_count_deltas d
+      WHERE
+        d.tenant_id = $1
+        AND d.application_id = $2
+    ),
+    0
+  )
+WHERE
+  s.tenant_id = $1
+  AND s.application_id = $2
+
 -- EffectiveAccessCheckRepository.requestRebuild
 SELECT
   effective_access_request_rebuild (ARRAY[$1::uuid], ARRAY[$2::uuid])

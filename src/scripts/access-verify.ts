@@ -13,7 +13,8 @@ import { databaseOptions } from '../database/database.options';
 /**
  * `npm run access:verify -- --tenant <uuid> [--repair]`: recounts the effective-access index
  * of a tenant from its source tables (assignments and memberships) and reports every
- * difference; with --repair, rebuilds the applications that differ and checks them again.
+ * difference; with --repair, rebuilds the applications that differ, sets their counts to
+ * their rows, and checks them again.
  * The command an operator runs after a restore or an incident. Connects to DATABASE_URL, or
  * to the embedded database `npm start` runs. Exit code 0: consistent; 1: differences
  * remain; 2: a mistake on the command line.
@@ -168,6 +169,7 @@ async function repair(
     else bar.update({ batches });
   }
   bar.stop();
+  for (const { application } of findings) await check.recount(tenantId, application.applicationId);
 }
 
 main().then(
