@@ -1,7 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { createRootLogger } from './common/logging/logger';
-import { JsonLogger } from './common/logging/logger';
+import { createRootLogger, JsonLogger } from './common/logging/logger';
 import { EnvironmentError, validateEnvironment } from './config/environment';
 import { migrate } from './database/migrate';
 

@@ -1,6 +1,7 @@
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
 
-export const BENCH_EMBEDDED_PORT = 54330;
+/** BENCH_EMBEDDED_PORT moves it, so that two checkouts can run their benchmarks side by side. */
+export const BENCH_EMBEDDED_PORT = Number(process.env.BENCH_EMBEDDED_PORT ?? 54330);
 export const BENCH_EMBEDDED_DIR = '.data/bench-postgres';
 
 export interface BenchDatabase {

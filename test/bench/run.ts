@@ -24,10 +24,14 @@ import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant
 
 /**
  * `npm run bench -- --users N [--duration S] [--one-client-duration S] [--connections C]
- * [--warmup S] [--pool P]`: the built service and a bare `pg` + `node:http` baseline, both
- * spawned against the benchmark database, driven by autocannon (and, for the one-client
- * reads, one sequential client) over the App Assignments operations of the seeded tenant
- * `bench-N` (issue 6). Prints a table and writes test/bench/results/bench-N.json.
+ * [--warmup S] [--pool P] [--only TEXT] [--cpu-prof DIR]`: the built service and a bare
+ * `pg` + `node:http` baseline, both spawned against the benchmark database, driven by
+ * autocannon (and, for the one-client reads, one sequential client) over the operations of
+ * the seeded tenant `bench-N`. Prints a table and writes test/bench/results/bench-N.json.
+ * `--only` runs the operations whose name contains TEXT (or one of `A|B|...`), and then writes
+ * no results file;
+ * `--cpu-prof` makes the service write a V8 CPU profile into DIR when it stops (read it with
+ * `npm run bench:profile -- DIR`).
  */
 
 /** The token's subject, hence `assigned_by` of every row the benchmark writes (removed again at the end). */
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
     connections: positiveInteger('connections', 16),
     databasePoolSize: positiveInteger('pool', 16),
   };
+  const only = argument('only');
+  const selected = (scenario: { name: string }) =>
+    only === undefined || only.split('|').some((part) => scenario.name.includes(part));
+  const cpuProfileDir = argument('cpu-prof');
   buildIfStale();
   // Other work on the machine skews every figure: recorded with the results.
   const loadAverageAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
@@ -87,7 +95,7 @@ async function main(): Promise<void> {
 
     const secret = randomBytes(32).toString('hex');
     const [servicePort, baselinePort] = [await freePort(), await freePort()];
-    servers.push(await startService(database, servicePort, secret, settings.databasePoolSize));
+    servers.push(await startService(database, servicePort, secret, settings.databasePoolSize, cpuProfileDir));
     servers.push(await startBaseline(database, baselinePort, settings.databasePoolSize));
     const [service, baseline] = servers;
     samplers.push(new MemorySampler(service.pid).start(), new MemorySampler(baseline.pid).start());
@@ -102,7 +110,7 @@ async function main(): Promise<void> {
     });
     const options: LoadOptions = { ...settings, headers: { authorization: `Bearer ${token}` } };
     const ids = await collectIds(client, tenant, service.url, options.headers);
-    const reads = readScenarios(ids, settings.oneClientDurationSeconds);
+    const reads = readScenarios(ids, settings.oneClientDurationSeconds).filter(selected);
     await checkReadsAgree(reads, service.url, baseline.url, options.headers);
 
     const operations: OperationResult[] = [];
@@ -126,13 +134,15 @@ async function main(): Promise<void> {
         throughputRatio: ratio,
       });
     }
-    for (const scenario of writeScenarios(ids)) {
+    for (const scenario of writeScenarios(ids).filter(selected)) {
       progress(scenario, 'service');
       operations.push({ operation: scenario.name, kind: 'write', service: await run(service.url, scenario) });
     }
     await settle(db);
-    process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${REGION_LARGE_SCENARIO} (service)\n`);
-    operations.push(await assignToLargeGroup(client, ids, service.url, options.headers));
+    if (selected({ name: REGION_LARGE_SCENARIO })) {
+      process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${REGION_LARGE_SCENARIO} (service)\n`);
+      operations.push(await assignToLargeGroup(client, ids, service.url, options.headers));
+    }
 
     const [serviceMemory, baselineMemory] = samplers.map((sampler) => sampler.stop());
     const result: BenchReport = {
@@ -177,7 +187,8 @@ async function main(): Promise<void> {
       },
     };
     printReport(result);
-    writeReport(`test/bench/results/bench-${users}.json`, result);
+    // A partial run must not replace the figures of a whole one.
+    if (only === undefined) writeReport(`test/bench/results/bench-${users}.json`, result);
   } finally {
     await stopAll();
   }
@@ -437,10 +448,16 @@ async function removeBenchWrites(client: Client, tenantId: string): Promise<void
   await client.query(`VACUUM (ANALYZE) ${changed.join(', ')}`);
 }
 
-function startService(database: BenchDatabase, port: number, secret: string, poolSize: number): Promise<ServerProcess> {
+function startService(
+  database: BenchDatabase,
+  port: number,
+  secret: string,
+  poolSize: number,
+  cpuProfileDir: string | undefined,
+): Promise<ServerProcess> {
   return startServer(
     'service',
-    ['dist/src/main.js'],
+    [...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []), 'dist/src/main.js'],
     port,
     {
       NODE_ENV: 'production',

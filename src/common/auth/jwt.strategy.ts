@@ -9,6 +9,7 @@ import { isUuid } from '../http/uuid';
 import { AuthErrors } from './auth.errors';
 import { Principal } from './principal';
 import { PLATFORM_ADMIN } from './scopes';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface TokenClaims {
   sub?: unknown;
@@ -18,7 +19,7 @@ export interface TokenClaims {
   exp?: unknown;
 }
 
-const CLOCK_TOLERANCE_SECONDS = 30;
+export const CLOCK_TOLERANCE_SECONDS = 30;
 
 const BEARER_CREDENTIALS = /^Bearer +(.+)$/i;
 
@@ -40,7 +41,10 @@ export function bearerCredentials(request: { headers?: Record<string, string | s
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(Environment) env: Environment) {
+  constructor(
+    @Inject(Environment) env: Environment,
+    private readonly verifiedTokens: VerifiedTokenCache,
+  ) {
     super(strategyOptions(env));
   }
 
@@ -55,12 +59,18 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       throw AuthErrors.invalidToken.error();
     }
     const scopes = new Set(scopesOf(claims));
+    let tenantId: string | undefined;
     if (claims.tenant_id === undefined) {
       if (!scopes.has(PLATFORM_ADMIN)) throw AuthErrors.invalidToken.error();
-      return new Principal(claims.sub, undefined, scopes, request.id);
+    } else {
+      if (!isUuid(claims.tenant_id)) throw AuthErrors.invalidToken.error();
+      tenantId = claims.tenant_id.toLowerCase();
     }
-    if (!isUuid(claims.tenant_id)) throw AuthErrors.invalidToken.error();
-    return new Principal(claims.sub, claims.tenant_id.toLowerCase(), scopes, request.id);
+    const token = bearerCredentials(request);
+    if (token !== null) {
+      this.verifiedTokens.remember(token, { subject: claims.sub, tenantId, scopes, expiresAt: claims.exp });
+    }
+    return new Principal(claims.sub, tenantId, scopes, request.id);
   }
 }
 

@@ -4,6 +4,8 @@ import { findRawInputIssue, MAX_OBJECT_FIELDS } from './raw-input';
 import { RequestValidationException } from './validation.exception';
 import { toValidationIssues } from './validation-issues';
 
+const MAX_REMEMBERED_QUERIES = 1_000;
+
 const LOCATIONS: Record<ArgumentMetadata['type'], string> = {
   body: 'body',
   query: 'query',
@@ -30,6 +32,8 @@ export class ApiValidationPipe extends ValidationPipe {
    * are refused.
    */
   private readonly queryPipe = new ValidationPipe(ApiValidationPipe.options(false));
+
+  private readonly validQueries = new Map<NonNullable<ArgumentMetadata['metatype']>, Map<string, object>>();
 
   constructor() {
     super(ApiValidationPipe.options(true));
@@ -66,13 +70,36 @@ export class ApiValidationPipe extends ValidationPipe {
       if (issue) throw new RequestValidationException([issue]);
     }
     try {
-      return metadata.type === 'query' ? await this.queryPipe.transform(value, metadata) : await super.transform(value, metadata);
+      if (metadata.type === 'query') return await this.validQuery(value, metadata);
+      return await super.transform(value, metadata);
     } catch (error) {
       if (error instanceof RawValidationErrors) {
         throw new RequestValidationException(toValidationIssues(error.errors, location));
       }
       throw error;
     }
+  }
+
+  /**
+   * A query string that passed before gives the same DTO again: reads repeat theirs
+   * (`?page=2&per_page=50`, or none), and class-transformer plus class-validator cost more
+   * than the rest of such a request's handling. A copy is handed out, never the remembered
+   * DTO; only successes are remembered, a bounded number per DTO class.
+   */
+  private async validQuery(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const dtoClass = metadata.metatype;
+    if (!dtoClass || !this.isDto(metadata) || typeof value !== 'object' || value === null) {
+      return this.queryPipe.transform(value, metadata);
+    }
+    let known = this.validQueries.get(dtoClass);
+    if (!known) this.validQueries.set(dtoClass, (known = new Map<string, object>()));
+    const key = JSON.stringify(value);
+    const remembered = known.get(key);
+    if (remembered) return Object.assign(Object.create(Object.getPrototypeOf(remembered) as object) as object, remembered);
+    const dto = (await this.queryPipe.transform(value, metadata)) as object;
+    if (known.size >= MAX_REMEMBERED_QUERIES) known.clear();
+    known.set(key, Object.freeze(Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, dto)));
+    return dto;
   }
 
   private isDto(metadata: ArgumentMetadata): boolean {

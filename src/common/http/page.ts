@@ -1,4 +1,4 @@
-/** One page of a list, as a service returns it; the envelope interceptor wraps it. */
+/** One page of a list, as a service returns it; the envelope hook wraps it. */
 export class Page<T> {
   constructor(
     readonly items: T[],
