@@ -1,4 +1,4 @@
-import { MAX_AGE_MS, MAX_ENTRIES, type VerifiedClaims,VerifiedTokenCache } from './verified-token-cache';
+import { MAX_AGE_MS, MAX_ENTRIES, type VerifiedClaims, VerifiedTokenCache } from './verified-token-cache';
 
 describe('VerifiedTokenCache', () => {
   const start = Date.UTC(2026, 11, 3, 8, 0, 0);
