@@ -44,6 +44,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Groups', 'Named sets of users of a tenant, and their members.')
     .addTag('Applications', 'The applications users of a tenant can be given access to.')
     .addTag('App Assignments', 'Which users and groups may use which applications, and who may use an application in effect.')
+    .addTag(
+      'Access Checks',
+      "The gateway's question: may this user use this application (by id or OAuth `client_id`), directly or through which groups. " +
+        'One check or a batch of up to 100; reads only. Needs `access:check`.',
+    )
     .addTag('Audit', 'The append-only trail of every successful change: who, what, which resource, when, in which request.')
     .addTag('Health', 'Liveness and readiness probes; no token needed.')
     .build();
