@@ -253,8 +253,10 @@ describe('Access checks', () => {
       await bad({ user_id: ada, application_id: wiki, client_id: wikiClientId }, ['body', 'checks', 1, 'client_id'], 'value_error');
       await bad({ user_id: ada, client_id: 7 }, ['body', 'checks', 1, 'client_id'], 'string_type');
       await bad({ user_id: ada, application_id: wiki, extra: 1 }, ['body', 'checks', 1, 'extra'], 'extra_forbidden');
-      await bad('nope', ['body', 'checks', 1]);
-      await bad(null, ['body', 'checks', 1]);
+      await bad('nope', ['body', 'checks', 1], 'model_type');
+      await bad(null, ['body', 'checks', 1], 'model_type');
+      await bad([], ['body', 'checks', 1], 'model_type');
+      await bad([{ user_id: ada, application_id: wiki }], ['body', 'checks', 1], 'model_type');
     });
 
     it('changes nothing and records no audit event', async () => {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
 import { EXAMPLE_IDS } from '../../common/http/examples';
 import { LowerCaseIds } from '../../common/http/lower-case-ids';
 import { UUID_FORMAT } from '../../common/http/uuid';
@@ -63,6 +63,8 @@ export class AccessCheckBatchRequest {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ACCESS_CHECKS)
+  // Every item an object: ValidateNested alone lets `[]` through as an item with nothing to check.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AccessCheckRequest)
   checks!: AccessCheckRequest[];

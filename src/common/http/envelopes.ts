@@ -88,6 +88,7 @@ export function ApiListResponseEnvelopeOf(name: string, models: Array<Type<unkno
       @ApiProperty({
         type: 'array',
         items: { oneOf: models.map((model) => ({ $ref: getSchemaPath(model) })) },
+        description: `Each item one of: ${models.map(schemaNameOf).join(', ')}.`,
       })
       data!: unknown[];
 

@@ -37,7 +37,11 @@ const KINDS: Record<string, IssueKind> = {
   arrayMaxSize: { type: 'too_long', msg: (_, c) => `List should have at most ${c.bound} items` },
   isEmail: { type: 'value_error', msg: () => 'value is not a valid email address' },
   matches: { type: 'string_pattern_mismatch', msg: (message) => message },
-  isObject: { type: 'model_type', msg: () => 'Input should be a valid object' },
+  isObject: {
+    type: 'model_type',
+    msg: () => 'Input should be a valid dictionary or object to extract fields from',
+    element: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  },
   nestedValidation: { type: 'model_type', msg: () => 'Input should be a valid dictionary or object to extract fields from' },
   notWith: { type: 'value_error', msg: (message) => message },
 };
