@@ -35,11 +35,7 @@ describe('Access checks', () => {
 
   const base = () => `/api/v1/tenants/${tenant.id}`;
   const token = () => bearer(tokenFor(tenant.id, [Scope.AccessCheck]));
-  const check = (query: Record<string, string>) =>
-    t.http
-      .get(`${base()}/access-check`)
-      .query(query)
-      .set(token());
+  const check = (query: Record<string, string>) => t.http.get(`${base()}/access-check`).query(query).set(token());
   const batch = (checks: unknown) => t.http.post(`${base()}/access-checks`).set(token()).send({ checks });
   const clientIdOf = async (fixture: TenantFixture, id: string): Promise<string> =>
     (await t.http.get(`/api/v1/tenants/${fixture.id}/applications/${id}`).set(bearer(fixture.token)).expect(200)).body.data
@@ -157,7 +153,12 @@ describe('Access checks', () => {
     it.each([
       ['a user id that is no UUID', { user_id: 'not-a-uuid', application_id: UNKNOWN_ID }, ['query', 'user_id'], 'uuid_parsing'],
       ['no user id', { application_id: UNKNOWN_ID }, ['query', 'user_id'], 'missing'],
-      ['an application id that is no UUID', { user_id: UNKNOWN_ID, application_id: '42' }, ['query', 'application_id'], 'uuid_parsing'],
+      [
+        'an application id that is no UUID',
+        { user_id: UNKNOWN_ID, application_id: '42' },
+        ['query', 'application_id'],
+        'uuid_parsing',
+      ],
       ['an empty client id', { user_id: UNKNOWN_ID, client_id: '' }, ['query', 'client_id'], 'string_too_short'],
       ['a client id too long', { user_id: UNKNOWN_ID, client_id: 'x'.repeat(65) }, ['query', 'client_id'], 'string_too_long'],
     ])('is 422 for %s', async (_, query, loc, type) => {
@@ -165,7 +166,9 @@ describe('Access checks', () => {
     });
 
     it('is 422 for a repeated parameter', async () => {
-      const response = await t.http.get(`${base()}/access-check?user_id=${ada}&user_id=${bob}&application_id=${wiki}`).set(token());
+      const response = await t.http
+        .get(`${base()}/access-check?user_id=${ada}&user_id=${bob}&application_id=${wiki}`)
+        .set(token());
       expect(response.status).toBe(422);
       expectValidationError(response.body, ['query', 'user_id']);
     });
@@ -184,7 +187,14 @@ describe('Access checks', () => {
         { user_id: carol, application_id: wiki },
       ];
       const response = await batch(checks).expect(200);
-      const carolWiki = { user_id: carol, application_id: wiki, client_id: wikiClientId, granted: false, direct: false, groups: [] };
+      const carolWiki = {
+        user_id: carol,
+        application_id: wiki,
+        client_id: wikiClientId,
+        granted: false,
+        direct: false,
+        groups: [],
+      };
       expect(Object.keys(response.body).sort()).toEqual(['data', 'meta']);
       expect(response.body.data).toEqual([
         carolWiki,
@@ -241,7 +251,11 @@ describe('Access checks', () => {
       expectValidationError((await batch([]).expect(422)).body, ['body', 'checks'], 'too_short');
       const many = Array.from({ length: 101 }, () => ({ user_id: ada, application_id: wiki }));
       expectValidationError((await batch(many).expect(422)).body, ['body', 'checks'], 'too_long');
-      expectValidationError((await t.http.post(`${base()}/access-checks`).set(token()).send({}).expect(422)).body, ['body', 'checks'], 'missing');
+      expectValidationError(
+        (await t.http.post(`${base()}/access-checks`).set(token()).send({}).expect(422)).body,
+        ['body', 'checks'],
+        'missing',
+      );
       expectValidationError((await batch('nope').expect(422)).body, ['body', 'checks'], 'list_type');
     });
 
@@ -250,7 +264,11 @@ describe('Access checks', () => {
         expectValidationError((await batch([{ user_id: ada, application_id: wiki }, item]).expect(422)).body, loc, type);
       await bad({ user_id: 'nope', application_id: wiki }, ['body', 'checks', 1, 'user_id'], 'uuid_parsing');
       await bad({ user_id: ada }, ['body', 'checks', 1, 'application_id'], 'missing');
-      await bad({ user_id: ada, application_id: wiki, client_id: wikiClientId }, ['body', 'checks', 1, 'client_id'], 'value_error');
+      await bad(
+        { user_id: ada, application_id: wiki, client_id: wikiClientId },
+        ['body', 'checks', 1, 'client_id'],
+        'value_error',
+      );
       await bad({ user_id: ada, client_id: 7 }, ['body', 'checks', 1, 'client_id'], 'string_type');
       await bad({ user_id: ada, application_id: wiki, extra: 1 }, ['body', 'checks', 1, 'extra'], 'extra_forbidden');
       await bad('nope', ['body', 'checks', 1], 'model_type');
@@ -293,9 +311,18 @@ describe('Access checks', () => {
 
     it('needs access:check (or platform:admin), and a token of this tenant', async () => {
       const url = `${base()}/access-check?user_id=${ada}&application_id=${wiki}`;
-      await t.http.get(url).set(bearer(tokenFor(tenant.id, [Scope.AssignmentsRead, Scope.UsersRead]))).expect(403);
-      await t.http.get(url).set(bearer(tokenFor(other.id, [Scope.AccessCheck]))).expect(403);
-      await t.http.get(url).set(bearer(tokenFor(tenant.id, [Scope.AccessCheck]))).expect(200);
+      await t.http
+        .get(url)
+        .set(bearer(tokenFor(tenant.id, [Scope.AssignmentsRead, Scope.UsersRead])))
+        .expect(403);
+      await t.http
+        .get(url)
+        .set(bearer(tokenFor(other.id, [Scope.AccessCheck])))
+        .expect(403);
+      await t.http
+        .get(url)
+        .set(bearer(tokenFor(tenant.id, [Scope.AccessCheck])))
+        .expect(200);
     });
   });
 });

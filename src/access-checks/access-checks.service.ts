@@ -24,7 +24,8 @@ function answer(request: AccessCheckRequest, row: AccessCheckRow): AccessCheck |
 }
 
 function itemError(request: AccessCheckRequest, kind: ErrorKind): AccessCheckError {
-  const named = request.application_id !== undefined ? { application_id: request.application_id } : { client_id: request.client_id };
+  const named =
+    request.application_id !== undefined ? { application_id: request.application_id } : { client_id: request.client_id };
   return { user_id: request.user_id, ...named, error: { status: kind.status, detail: kind.error().message } };
 }
 

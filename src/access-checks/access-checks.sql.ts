@@ -24,19 +24,18 @@ import { TENANT_IS_LIVE } from '../common/database/liveness';
  * groups `[{id, name}]` sorted by name, then id.
  */
 function accessCheckSql(requested: string): string {
+  // LATERAL ... LIMIT 1: a primary-key probe per requested pair, never a hash of a whole table
+  // (which the planner prefers for EXISTS over a batch's rows).
   return `
   SELECT r.position,
-         EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = $1 AND u.id = r.user_id) AND ${TENANT_IS_LIVE} AS user_exists,
+         known.hit IS NOT NULL AND ${TENANT_IS_LIVE} AS user_exists,
          app.id::text AS application_id, app.client_id,
-         EXISTS (SELECT 1 FROM user_app_assignments ua
-                  WHERE ua.tenant_id = $1 AND ua.user_id = r.user_id AND ua.application_id = app.id) AS direct,
-         coalesce((SELECT json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.name, g.id)
-                     FROM group_memberships m
-                     JOIN group_app_assignments ga
-                       ON ga.tenant_id = m.tenant_id AND ga.group_id = m.group_id AND ga.application_id = app.id
-                     JOIN groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.deletion_requested_at IS NULL
-                    WHERE m.tenant_id = $1 AND m.user_id = r.user_id), '[]') AS groups
+         direct.hit IS NOT NULL AS direct,
+         coalesce(via.groups, '[]') AS groups
     FROM ${requested}
+    LEFT JOIN LATERAL (SELECT true AS hit FROM users u
+                        WHERE u.tenant_id = $1 AND u.id = r.user_id
+                        LIMIT 1) known ON true
     LEFT JOIN LATERAL (
       SELECT a.id, a.client_id FROM applications a
        WHERE a.tenant_id = $1 AND a.id = r.application_id AND a.deletion_requested_at IS NULL
@@ -45,6 +44,15 @@ function accessCheckSql(requested: string): string {
        WHERE a.tenant_id = $1 AND a.client_id = r.client_id AND a.deletion_requested_at IS NULL
       LIMIT 1
     ) app ON true
+    LEFT JOIN LATERAL (SELECT true AS hit FROM user_app_assignments ua
+                        WHERE ua.tenant_id = $1 AND ua.user_id = r.user_id AND ua.application_id = app.id
+                        LIMIT 1) direct ON true
+    LEFT JOIN LATERAL (SELECT json_agg(json_build_object('id', g.id, 'name', g.name) ORDER BY g.name, g.id) AS groups
+                         FROM group_memberships m
+                         JOIN group_app_assignments ga
+                           ON ga.tenant_id = m.tenant_id AND ga.group_id = m.group_id AND ga.application_id = app.id
+                         JOIN groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id AND g.deletion_requested_at IS NULL
+                        WHERE m.tenant_id = $1 AND m.user_id = r.user_id) via ON true
    ORDER BY r.position
 `;
 }

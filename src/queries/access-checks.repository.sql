@@ -3,15 +3,7 @@
 -- AccessChecksRepository.check (by application id)
 SELECT
   r.position,
-  EXISTS (
-    SELECT
-      1
-    FROM
-      users u
-    WHERE
-      u.tenant_id = $1
-      AND u.id = r.user_id
-  )
+  known.hit IS NOT NULL
   AND EXISTS (
     SELECT
       1
@@ -23,39 +15,8 @@ SELECT
   ) AS user_exists,
   app.id::text AS application_id,
   app.client_id,
-  EXISTS (
-    SELECT
-      1
-    FROM
-      user_app_assignments ua
-    WHERE
-      ua.tenant_id = $1
-      AND ua.user_id = r.user_id
-      AND ua.application_id = app.id
-  ) AS direct,
-  coalesce(
-    (
-      SELECT
-        json_agg(
-          json_build_object('id', g.id, 'name', g.name)
-          ORDER BY
-            g.name,
-            g.id
-        )
-      FROM
-        group_memberships m
-        JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
-        AND ga.group_id = m.group_id
-        AND ga.application_id = app.id
-        JOIN groups g ON g.tenant_id = m.tenant_id
-        AND g.id = m.group_id
-        AND g.deletion_requested_at IS NULL
-      WHERE
-        m.tenant_id = $1
-        AND m.user_id = r.user_id
-    ),
-    '[]'
-  ) AS groups
+  direct.hit IS NOT NULL AS direct,
+  coalesce(via.groups, '[]') AS groups
 FROM
   (
     SELECT
@@ -64,6 +25,17 @@ FROM
       $3::uuid AS application_id,
       $4::text AS client_id
   ) AS r
+  LEFT JOIN LATERAL (
+    SELECT
+      TRUE AS hit
+    FROM
+      users u
+    WHERE
+      u.tenant_id = $1
+      AND u.id = r.user_id
+    LIMIT
+      1
+  ) known ON TRUE
   LEFT JOIN LATERAL (
     SELECT
       a.id,
@@ -87,21 +59,45 @@ FROM
     LIMIT
       1
   ) app ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      TRUE AS hit
+    FROM
+      user_app_assignments ua
+    WHERE
+      ua.tenant_id = $1
+      AND ua.user_id = r.user_id
+      AND ua.application_id = app.id
+    LIMIT
+      1
+  ) direct ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      json_agg(
+        json_build_object('id', g.id, 'name', g.name)
+        ORDER BY
+          g.name,
+          g.id
+      ) AS groups
+    FROM
+      group_memberships m
+      JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
+      AND ga.group_id = m.group_id
+      AND ga.application_id = app.id
+      JOIN groups g ON g.tenant_id = m.tenant_id
+      AND g.id = m.group_id
+      AND g.deletion_requested_at IS NULL
+    WHERE
+      m.tenant_id = $1
+      AND m.user_id = r.user_id
+  ) via ON TRUE
 ORDER BY
   r.position
 
 -- AccessChecksRepository.check (by client id)
 SELECT
   r.position,
-  EXISTS (
-    SELECT
-      1
-    FROM
-      users u
-    WHERE
-      u.tenant_id = $1
-      AND u.id = r.user_id
-  )
+  known.hit IS NOT NULL
   AND EXISTS (
     SELECT
       1
@@ -113,39 +109,8 @@ SELECT
   ) AS user_exists,
   app.id::text AS application_id,
   app.client_id,
-  EXISTS (
-    SELECT
-      1
-    FROM
-      user_app_assignments ua
-    WHERE
-      ua.tenant_id = $1
-      AND ua.user_id = r.user_id
-      AND ua.application_id = app.id
-  ) AS direct,
-  coalesce(
-    (
-      SELECT
-        json_agg(
-          json_build_object('id', g.id, 'name', g.name)
-          ORDER BY
-            g.name,
-            g.id
-        )
-      FROM
-        group_memberships m
-        JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
-        AND ga.group_id = m.group_id
-        AND ga.application_id = app.id
-        JOIN groups g ON g.tenant_id = m.tenant_id
-        AND g.id = m.group_id
-        AND g.deletion_requested_at IS NULL
-      WHERE
-        m.tenant_id = $1
-        AND m.user_id = r.user_id
-    ),
-    '[]'
-  ) AS groups
+  direct.hit IS NOT NULL AS direct,
+  coalesce(via.groups, '[]') AS groups
 FROM
   (
     SELECT
@@ -156,88 +121,15 @@ FROM
   ) AS r
   LEFT JOIN LATERAL (
     SELECT
-      a.id,
-      a.client_id
-    FROM
-      applications a
-    WHERE
-      a.tenant_id = $1
-      AND a.id = r.application_id
-      AND a.deletion_requested_at IS NULL
-    UNION ALL
-    SELECT
-      a.id,
-      a.client_id
-    FROM
-      applications a
-    WHERE
-      a.tenant_id = $1
-      AND a.client_id = r.client_id
-      AND a.deletion_requested_at IS NULL
-    LIMIT
-      1
-  ) app ON TRUE
-ORDER BY
-  r.position
-
--- AccessChecksRepository.checkMany
-SELECT
-  r.position,
-  EXISTS (
-    SELECT
-      1
+      TRUE AS hit
     FROM
       users u
     WHERE
       u.tenant_id = $1
       AND u.id = r.user_id
-  )
-  AND EXISTS (
-    SELECT
+    LIMIT
       1
-    FROM
-      tenants live_tenant
-    WHERE
-      live_tenant.id = $1
-      AND live_tenant.deletion_requested_at IS NULL
-  ) AS user_exists,
-  app.id::text AS application_id,
-  app.client_id,
-  EXISTS (
-    SELECT
-      1
-    FROM
-      user_app_assignments ua
-    WHERE
-      ua.tenant_id = $1
-      AND ua.user_id = r.user_id
-      AND ua.application_id = app.id
-  ) AS direct,
-  coalesce(
-    (
-      SELECT
-        json_agg(
-          json_build_object('id', g.id, 'name', g.name)
-          ORDER BY
-            g.name,
-            g.id
-        )
-      FROM
-        group_memberships m
-        JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
-        AND ga.group_id = m.group_id
-        AND ga.application_id = app.id
-        JOIN groups g ON g.tenant_id = m.tenant_id
-        AND g.id = m.group_id
-        AND g.deletion_requested_at IS NULL
-      WHERE
-        m.tenant_id = $1
-        AND m.user_id = r.user_id
-    ),
-    '[]'
-  ) AS groups
-FROM
-  unnest($2::UUID[], $3::UUID[], $4::TEXT[]) WITH ORDINALITY AS r (user_id, application_id, client_id, position)
+  ) known ON TRUE
   LEFT JOIN LATERAL (
     SELECT
       a.id,
@@ -261,5 +153,125 @@ FROM
     LIMIT
       1
   ) app ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      TRUE AS hit
+    FROM
+      user_app_assignments ua
+    WHERE
+      ua.tenant_id = $1
+      AND ua.user_id = r.user_id
+      AND ua.application_id = app.id
+    LIMIT
+      1
+  ) direct ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      json_agg(
+        json_build_object('id', g.id, 'name', g.name)
+        ORDER BY
+          g.name,
+          g.id
+      ) AS groups
+    FROM
+      group_memberships m
+      JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
+      AND ga.group_id = m.group_id
+      AND ga.application_id = app.id
+      JOIN groups g ON g.tenant_id = m.tenant_id
+      AND g.id = m.group_id
+      AND g.deletion_requested_at IS NULL
+    WHERE
+      m.tenant_id = $1
+      AND m.user_id = r.user_id
+  ) via ON TRUE
+ORDER BY
+  r.position
+
+-- AccessChecksRepository.checkMany
+SELECT
+  r.position,
+  known.hit IS NOT NULL
+  AND EXISTS (
+    SELECT
+      1
+    FROM
+      tenants live_tenant
+    WHERE
+      live_tenant.id = $1
+      AND live_tenant.deletion_requested_at IS NULL
+  ) AS user_exists,
+  app.id::text AS application_id,
+  app.client_id,
+  direct.hit IS NOT NULL AS direct,
+  coalesce(via.groups, '[]') AS groups
+FROM
+  unnest($2::UUID[], $3::UUID[], $4::TEXT[]) WITH ORDINALITY AS r (user_id, application_id, client_id, position)
+  LEFT JOIN LATERAL (
+    SELECT
+      TRUE AS hit
+    FROM
+      users u
+    WHERE
+      u.tenant_id = $1
+      AND u.id = r.user_id
+    LIMIT
+      1
+  ) known ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      a.id,
+      a.client_id
+    FROM
+      applications a
+    WHERE
+      a.tenant_id = $1
+      AND a.id = r.application_id
+      AND a.deletion_requested_at IS NULL
+    UNION ALL
+    SELECT
+      a.id,
+      a.client_id
+    FROM
+      applications a
+    WHERE
+      a.tenant_id = $1
+      AND a.client_id = r.client_id
+      AND a.deletion_requested_at IS NULL
+    LIMIT
+      1
+  ) app ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      TRUE AS hit
+    FROM
+      user_app_assignments ua
+    WHERE
+      ua.tenant_id = $1
+      AND ua.user_id = r.user_id
+      AND ua.application_id = app.id
+    LIMIT
+      1
+  ) direct ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT
+      json_agg(
+        json_build_object('id', g.id, 'name', g.name)
+        ORDER BY
+          g.name,
+          g.id
+      ) AS groups
+    FROM
+      group_memberships m
+      JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id
+      AND ga.group_id = m.group_id
+      AND ga.application_id = app.id
+      JOIN groups g ON g.tenant_id = m.tenant_id
+      AND g.id = m.group_id
+      AND g.deletion_requested_at IS NULL
+    WHERE
+      m.tenant_id = $1
+      AND m.user_id = r.user_id
+  ) via ON TRUE
 ORDER BY
   r.position

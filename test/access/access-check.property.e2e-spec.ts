@@ -62,7 +62,7 @@ interface Answer {
   error?: { status: number; detail: string };
 }
 
-describe('Access check (property): agrees with a user\'s applications on random tenants', () => {
+describe("Access check (property): agrees with a user's applications on random tenants", () => {
   let app: IsolatedApp;
   let pairsChecked = 0;
 
@@ -82,7 +82,7 @@ describe('Access check (property): agrees with a user\'s applications on random 
     return response.body;
   }
 
-  it('for every user × application, single and batch answer what the user\'s applications say', async () => {
+  it("for every user × application, single and batch answer what the user's applications say", async () => {
     await fc.assert(
       fc.asyncProperty(shapes, async (shape) => {
         const http = app.http;
@@ -99,8 +99,11 @@ describe('Access check (property): agrees with a user\'s applications on random 
         const admin = bearer(tokenFor(tenantId));
         const gateway = bearer(tokenFor(tenantId, [Scope.AccessCheck]));
         const created = async (path: string, body: object) =>
-          ((await ok(http.post(`${base}/${path}`).set(admin).send(body), [201], `POST ${path}`)) as { data: Record<string, string> })
-            .data;
+          (
+            (await ok(http.post(`${base}/${path}`).set(admin).send(body), [201], `POST ${path}`)) as {
+              data: Record<string, string>;
+            }
+          ).data;
 
         const users: string[] = [];
         for (let index = 0; index < shape.users; index += 1) {
@@ -152,7 +155,14 @@ describe('Access check (property): agrees with a user\'s applications on random 
             : { user_id: users[u], application_id: applications[a].id };
 
         const batch = (
-          (await ok(http.post(`${base}/access-checks`).set(gateway).send({ checks: pairs.map(request) }), [200], 'batch')) as {
+          (await ok(
+            http
+              .post(`${base}/access-checks`)
+              .set(gateway)
+              .send({ checks: pairs.map(request) }),
+            [200],
+            'batch',
+          )) as {
             data: Answer[];
           }
         ).data;
@@ -180,7 +190,10 @@ describe('Access check (property): agrees with a user\'s applications on random 
 
             if (shape.applications[a].deleted) {
               expect([label, single.status, single.body]).toEqual([label, 404, { detail: 'Application not found' }]);
-              expect([label, batch[index]]).toEqual([label, { ...asked, error: { status: 404, detail: 'Application not found' } }]);
+              expect([label, batch[index]]).toEqual([
+                label,
+                { ...asked, error: { status: 404, detail: 'Application not found' } },
+              ]);
               expect(all.has(applications[a].id)).toBe(false);
               continue;
             }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsString, IsUUID, MaxLength, MinLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsObject,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { EXAMPLE_IDS } from '../../common/http/examples';
 import { LowerCaseIds } from '../../common/http/lower-case-ids';
 import { UUID_FORMAT } from '../../common/http/uuid';
@@ -18,7 +29,12 @@ export const MAX_ACCESS_CHECKS = 100;
   description: 'A user and an application of the tenant; the application by `application_id` or by `client_id`, exactly one.',
 })
 export class AccessCheckRequest {
-  @ApiProperty({ type: 'string', format: 'uuid', example: EXAMPLE_IDS.user_id, description: 'The user (the token subject a gateway sees, mapped to a user id).' })
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    example: EXAMPLE_IDS.user_id,
+    description: 'The user (the token subject a gateway sees, mapped to a user id).',
+  })
   @LowerCaseIds()
   @IsUUID(UUID_FORMAT)
   user_id!: string;
@@ -39,7 +55,7 @@ export class AccessCheckRequest {
     type: 'string',
     minLength: 1,
     maxLength: 64,
-    description: "The application by its OAuth client id (`app_...`, case-sensitive). Give this or `application_id`, not both.",
+    description: 'The application by its OAuth client id (`app_...`, case-sensitive). Give this or `application_id`, not both.',
   })
   @ValidateIf((request: AccessCheckRequest) => request.client_id !== undefined)
   @IsString()

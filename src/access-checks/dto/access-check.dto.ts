@@ -27,7 +27,11 @@ export class AccessCheck {
   @ApiProperty({ type: 'string', example: EXAMPLE_CLIENT_ID, description: "The application's OAuth client id." })
   client_id!: string;
 
-  @ApiProperty({ type: 'boolean', example: true, description: 'The user may use the application: directly, or through at least one group.' })
+  @ApiProperty({
+    type: 'boolean',
+    example: true,
+    description: 'The user may use the application: directly, or through at least one group.',
+  })
   granted!: boolean;
 
   @ApiProperty({ type: 'boolean', example: false, description: 'The application is assigned to the user directly.' })
@@ -57,7 +61,11 @@ export class AccessCheckError {
   @ApiProperty({ type: 'string', example: EXAMPLE_IDS.user_id })
   user_id!: string;
 
-  @ApiPropertyOptional({ type: 'string', example: EXAMPLE_IDS.application_id, description: 'As given (when the check named it).' })
+  @ApiPropertyOptional({
+    type: 'string',
+    example: EXAMPLE_IDS.application_id,
+    description: 'As given (when the check named it).',
+  })
   application_id?: string;
 
   @ApiPropertyOptional({ type: 'string', description: 'As given (when the check named it).' })
