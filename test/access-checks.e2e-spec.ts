@@ -1,5 +1,5 @@
 import { Scope } from '../src/common/auth/scopes';
-import { UNKNOWN_ID, countRows, expectOne } from './support/assertions';
+import { countRows, expectOne, UNKNOWN_ID } from './support/assertions';
 import {
   addMember,
   createApplication,

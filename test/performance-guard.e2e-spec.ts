@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { ACCESS_CHECK_BATCH_SQL, ACCESS_CHECK_SQL } from '../src/access-checks/access-checks.sql';
 import {
   EFFECTIVE_ACCESS_STATE_SQL,
   EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
   EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
 } from '../src/access/effective-access.sql';
+import { ACCESS_CHECK_BATCH_SQL, ACCESS_CHECK_SQL } from '../src/access-checks/access-checks.sql';
 import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,

@@ -6,8 +6,8 @@ import { Endpoint } from '../common/http/api-docs';
 import { ApiListResponseEnvelopeOf, ApiResponseEnvelope } from '../common/http/envelopes';
 import { AccessChecksErrors } from './access-checks.errors';
 import { AccessChecksService } from './access-checks.service';
-import { AccessCheckBatchRequest, AccessCheckRequest, MAX_ACCESS_CHECKS } from './dto/access-check-request.dto';
 import { AccessCheck, AccessCheckError, type AccessCheckOutcome } from './dto/access-check.dto';
+import { AccessCheckBatchRequest, AccessCheckRequest, MAX_ACCESS_CHECKS } from './dto/access-check-request.dto';
 
 /** The gateway's question, for one (user, application) pair or a batch of them. */
 @ApiTags('Access Checks')

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { ErrorKind } from '../common/errors/api-error';
 import { AccessChecksErrors } from './access-checks.errors';
 import { AccessCheckPair, AccessCheckRow, AccessChecksRepository } from './access-checks.repository';
-import type { AccessCheckRequest } from './dto/access-check-request.dto';
 import type { AccessCheck, AccessCheckError, AccessCheckOutcome } from './dto/access-check.dto';
+import type { AccessCheckRequest } from './dto/access-check-request.dto';
 
 function pairOf(request: AccessCheckRequest): AccessCheckPair {
   return { userId: request.user_id, applicationId: request.application_id, clientId: request.client_id };

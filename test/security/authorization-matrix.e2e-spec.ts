@@ -96,7 +96,9 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
     // The gateway's question: one scope for the single and the batch check; the batch is a read.
     expect(scopeOf('GET /api/v1/tenants/{tenant_id}/access-check')).toBe('access:check');
     expect(scopeOf('POST /api/v1/tenants/{tenant_id}/access-checks')).toBe('access:check');
-    expect(operations.find((operation) => operation.label === 'POST /api/v1/tenants/{tenant_id}/access-checks')!.isWrite).toBe(false);
+    expect(operations.find((operation) => operation.label === 'POST /api/v1/tenants/{tenant_id}/access-checks')!.isWrite).toBe(
+      false,
+    );
   });
 
   describe('denied callers: refused before anything happens, and nothing changes', () => {
