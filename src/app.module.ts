@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessChecksModule } from './access-checks/access-checks.module';
 import { ApplicationsModule } from './applications/applications.module';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { AuditModule } from './audit/audit.module';
@@ -41,6 +42,7 @@ export class AppModule {
         GroupsModule,
         ApplicationsModule,
         AssignmentsModule,
+        AccessChecksModule,
         AuditModule,
         BackgroundModule,
       ],

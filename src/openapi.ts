@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { PLATFORM_ADMIN, TENANT_SCOPES } from './common/auth/scopes';
+import { PLATFORM_ADMIN, Scope, TENANT_SCOPES } from './common/auth/scopes';
 import { EXAMPLE_IDS } from './common/http/examples';
 import { ErrorResponse, HTTPValidationError, ValidationErrorItem } from './common/http/validation-error.dto';
 
@@ -14,7 +14,8 @@ change), \`tenant_id\` (the tenant it acts in), \`exp\`, and its scopes as a spa
 \`scope\` string or an \`scp\` array.
 
 **Scopes.** ${TENANT_SCOPES.map((scope) => `\`${scope}\``).join(', ')}: reads need
-\`<area>:read\`, changes \`<area>:write\`. \`${PLATFORM_ADMIN}\` acts in any tenant with every
+\`<area>:read\`, changes \`<area>:write\`; the access checks need \`${Scope.AccessCheck}\` (all a
+gateway's token needs). \`${PLATFORM_ADMIN}\` acts in any tenant with every
 scope, and is required to create, update or delete tenants.
 
 **Tenant scoping.** A \`tenant_id\` in the path that is not the token's is 403. An id that
@@ -44,6 +45,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addTag('Groups', 'Named sets of users of a tenant, and their members.')
     .addTag('Applications', 'The applications users of a tenant can be given access to.')
     .addTag('App Assignments', 'Which users and groups may use which applications, and who may use an application in effect.')
+    .addTag(
+      'Access Checks',
+      "The gateway's question: may this user use this application (by id or OAuth `client_id`), directly or through which groups. " +
+        'One check or a batch of up to 100; reads only. Needs `access:check`.',
+    )
     .addTag('Audit', 'The append-only trail of every successful change: who, what, which resource, when, in which request.')
     .addTag('Health', 'Liveness and readiness probes; no token needed.')
     .build();

@@ -4,6 +4,7 @@ import {
   EFFECTIVE_USERS_PAGE_FROM_INDEX_END_SQL,
   EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
 } from '../src/access/effective-access.sql';
+import { ACCESS_CHECK_BATCH_SQL, ACCESS_CHECK_SQL } from '../src/access-checks/access-checks.sql';
 import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
@@ -15,7 +16,7 @@ import {
   GROUP_APPLICATIONS_SQL,
   USER_APPLICATIONS_SQL,
 } from '../src/assignments/assignments.sql';
-import { BenchTenant, loadBenchTenant } from './bench/bench-tenant';
+import { BenchTenant, CheckPair, loadBenchTenant, loadCheckPairs } from './bench/bench-tenant';
 import { seedBenchTenant } from './bench/seed-tenant';
 import { bearer, startTestApp, TestApp, tokenFor } from './support/test-app';
 
@@ -39,17 +40,21 @@ function sequentialScans(node: PlanNode): string[] {
  * Assignments read keeps index-backed plans and a fixed number of statements. No timing
  * is asserted: absolute speed is the benchmark's business (npm run bench).
  */
-describe('Performance guard: plans and statement counts of the App Assignments reads', () => {
+describe('Performance guard: plans and statement counts of the App Assignments reads and the access checks', () => {
   let t: TestApp;
   let client: Client;
   let bench: BenchTenant;
+  /** 100 pairs: direct, through a group, not granted. */
+  let pairs: CheckPair[];
 
   beforeAll(async () => {
     client = new Client({ connectionString: process.env.TEST_DATABASE_URL, options: '-c jit=off' });
     await client.connect();
     await seedBenchTenant(client, USERS);
     bench = await loadBenchTenant(client, USERS);
-    t = await startTestApp();
+    pairs = await loadCheckPairs(client, bench.tenantId, 100);
+    // No background worker: its polls would be counted among the statements of the requests.
+    t = await startTestApp({ BACKGROUND_WORKERS: 'false' });
   }, 120_000);
 
   afterAll(async () => {
@@ -76,6 +81,25 @@ describe('Performance guard: plans and statement counts of the App Assignments r
     ['effective users page by walking', EFFECTIVE_USERS_PAGE_BY_WALKING_SQL, [bench.tenantId, bench.ordinaryAppId, 20, 0]],
     ['effective users page by collecting', EFFECTIVE_USERS_PAGE_BY_COLLECTING_SQL, [bench.tenantId, bench.sparseAppId, 20, 0]],
     ['effective-access state', EFFECTIVE_ACCESS_STATE_SQL, [bench.tenantId, bench.denseAppId]],
+    ...pairs.slice(0, 3).flatMap((pair): Array<[string, string, unknown[]]> => [
+      [`access check by id (${pair.how})`, ACCESS_CHECK_SQL, [bench.tenantId, pair.userId, pair.applicationId, null]],
+      [`access check by client id (${pair.how})`, ACCESS_CHECK_SQL, [bench.tenantId, pair.userId, null, pair.clientId]],
+    ]),
+    [
+      'access check, the dense application through All Employees',
+      ACCESS_CHECK_SQL,
+      [bench.tenantId, bench.userId, bench.denseAppId, null],
+    ],
+    [
+      'access check batch of 100',
+      ACCESS_CHECK_BATCH_SQL,
+      [
+        bench.tenantId,
+        pairs.map((pair) => pair.userId),
+        pairs.map((pair, index) => (index % 2 === 0 ? pair.applicationId : null)),
+        pairs.map((pair, index) => (index % 2 === 0 ? null : pair.clientId)),
+      ],
+    ],
     ...bench.shapes.flatMap((shape): Array<[string, string, unknown[]]> => [
       [`index page 1, ${shape.key}`, EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL, [bench.tenantId, shape.applicationId, 20, 0]],
       [
@@ -125,9 +149,39 @@ describe('Performance guard: plans and statement counts of the App Assignments r
       // A page past the end needs no page statement.
       ['effective users, past the end', `${base}/applications/${bench.sparseAppId}/effective-users?page=99`, 1],
     ];
+    const batch = {
+      checks: pairs.map((pair, index) =>
+        index % 2 === 0
+          ? { user_id: pair.userId, application_id: pair.applicationId }
+          : { user_id: pair.userId, client_id: pair.clientId },
+      ),
+    };
+    const checks: Array<[string, () => Promise<unknown>, number]> = [
+      ...pairs
+        .slice(0, 3)
+        .map((pair): [string, () => Promise<unknown>, number] => [
+          `access check (${pair.how})`,
+          () => t.http.get(`${base}/access-check?user_id=${pair.userId}&client_id=${pair.clientId}`).set(token).expect(200),
+          1,
+        ]),
+      [
+        'access check, unknown application',
+        () => t.http.get(`${base}/access-check?user_id=${bench.userId}&client_id=app_x`).set(token).expect(404),
+        1,
+      ],
+      ['access check batch of 100', () => t.http.post(`${base}/access-checks`).set(token).send(batch).expect(200), 1],
+    ];
     const query = jest.spyOn(Client.prototype, 'query');
     const counts: Record<string, number> = {};
+    const sent = () =>
+      // Statements the app sent, not the pool's own connection chatter.
+      query.mock.calls.filter(([text]) => typeof text === 'string' && !/^(SET|SHOW|BEGIN|COMMIT)/i.test(text)).length;
     try {
+      for (const [label, request] of checks) {
+        query.mockClear();
+        await request();
+        counts[label] = sent();
+      }
       for (const [label, path] of reads) {
         query.mockClear();
         await t.http.get(path).set(token).expect(200);
@@ -139,6 +193,6 @@ describe('Performance guard: plans and statement counts of the App Assignments r
     } finally {
       query.mockRestore();
     }
-    expect(counts).toEqual(Object.fromEntries(reads.map(([label, , expected]) => [label, expected])));
+    expect(counts).toEqual(Object.fromEntries([...checks, ...reads].map(([label, , expected]) => [label, expected])));
   });
 });

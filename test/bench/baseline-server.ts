@@ -6,6 +6,7 @@ import {
   EFFECTIVE_USERS_PAGE_FROM_INDEX_SQL,
 } from '../../src/access/effective-access.sql';
 import { locateIndexPage } from '../../src/access/index-page';
+import { ACCESS_CHECK_BATCH_SQL, ACCESS_CHECK_SQL } from '../../src/access-checks/access-checks.sql';
 import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
@@ -21,8 +22,9 @@ import { type CountStrategy, type PageStrategy, planEffectiveUsers } from '../..
 
 /**
  * The bare baseline of `npm run bench`: the service's read SQL through a plain `pg` pool
- * behind `node:http` (no Nest, no TypeORM, no token check, no existence checks on the
- * other reads), on the service's paths, answering JSON. Effective users follow the
+ * behind `node:http` (no Nest, no TypeORM, no token check, no validation, no existence
+ * checks on the other reads), on the service's paths, answering JSON. The access checks
+ * (single, and the batch's POST) run src/access-checks/access-checks.sql.ts. Effective users follow the
  * service's steps: the index's state, then the page from the closer end of the index (or,
  * while the application is rebuilt, the live plan: sources, then count and page in parallel).
  * Environment: DATABASE_URL, PORT, POOL_SIZE.
@@ -107,6 +109,86 @@ async function effectiveUsersLive(tenantId: string, applicationId: string, page:
     pagination: { page, per_page: perPage, total_items: totalItems, total_pages: Math.ceil(totalItems / perPage) },
   };
 }
+/** An answer other than 200 (a handler returns anything else as a 200 body). */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
+interface CheckRequest {
+  user_id: string;
+  application_id?: string;
+  client_id?: string;
+}
+
+interface CheckRow {
+  user_exists: boolean;
+  application_id: string | null;
+  client_id: string | null;
+  direct: boolean;
+  groups: Array<{ id: string; name: string }>;
+}
+
+/** As the service's access check: the answer, or the 404 detail (an item error in a batch). */
+function checkAnswer(request: CheckRequest, row: CheckRow): object | { detail: string } {
+  if (!row.user_exists) return { detail: 'User not found' };
+  if (row.application_id === null) return { detail: 'Application not found' };
+  const { application_id, client_id, direct, groups } = row;
+  return { user_id: request.user_id, application_id, client_id, granted: direct || groups.length > 0, direct, groups };
+}
+
+async function accessCheck(tenantId: string, query: URLSearchParams): Promise<unknown> {
+  const request: CheckRequest = {
+    user_id: query.get('user_id') ?? '',
+    application_id: query.get('application_id') ?? undefined,
+    client_id: query.get('client_id') ?? undefined,
+  };
+  const { rows } = await pool.query<CheckRow>(ACCESS_CHECK_SQL, [
+    tenantId,
+    request.user_id,
+    request.application_id ?? null,
+    request.client_id ?? null,
+  ]);
+  const answer = checkAnswer(request, rows[0]);
+  return 'detail' in answer ? new Reply(404, answer) : { data: answer };
+}
+
+async function accessChecks(tenantId: string, body: { checks: CheckRequest[] }): Promise<unknown> {
+  const { checks } = body;
+  const { rows } = await pool.query<CheckRow>(ACCESS_CHECK_BATCH_SQL, [
+    tenantId,
+    checks.map((check) => check.user_id),
+    checks.map((check) => check.application_id ?? null),
+    checks.map((check) => check.client_id ?? null),
+  ]);
+  return {
+    data: checks.map((check, index) => {
+      const answer = checkAnswer(check, rows[index]);
+      if (!('detail' in answer)) return answer;
+      const named =
+        check.application_id !== undefined ? { application_id: check.application_id } : { client_id: check.client_id };
+      return { user_id: check.user_id, ...named, error: { status: 404, detail: answer.detail } };
+    }),
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    request.on('error', reject);
+  });
+}
+
 const UUID = '([0-9a-fA-F-]{36})';
 const TENANT = `^/api/v1/tenants/${UUID}`;
 
@@ -114,6 +196,7 @@ type Handler = (match: string[], query: URLSearchParams) => Promise<unknown>;
 
 const routes: Array<[RegExp, Handler]> = [
   [/^\/health$/, () => Promise.resolve({ status: 'ok' })],
+  [new RegExp(`${TENANT}/access-check$`), ([, tenantId], query) => accessCheck(tenantId, query)],
   [
     new RegExp(`${TENANT}/users/${UUID}/applications$`),
     async ([, tenantId, userId]) => {
@@ -141,14 +224,34 @@ const routes: Array<[RegExp, Handler]> = [
   ],
 ];
 
+/** POST routes (the batch access check, a read): the parsed JSON body is the handler's. */
+type BodyHandler = (match: string[], body: unknown) => Promise<unknown>;
+
+const postRoutes: Array<[RegExp, BodyHandler]> = [
+  [new RegExp(`${TENANT}/access-checks$`), ([, tenantId], body) => accessChecks(tenantId, body as { checks: CheckRequest[] })],
+];
+
+function send(response: ServerResponse, result: unknown): void {
+  const { status, body: payload } = result instanceof Reply ? result : new Reply(200, result);
+  const body = JSON.stringify(payload);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://baseline');
+  if (request.method === 'POST') {
+    for (const [pattern, handler] of postRoutes) {
+      const match = pattern.exec(url.pathname);
+      if (!match) continue;
+      send(response, await handler(match, await readBody(request)));
+      return;
+    }
+  }
   for (const [pattern, handler] of routes) {
     const match = request.method === 'GET' ? pattern.exec(url.pathname) : null;
     if (!match) continue;
-    const body = JSON.stringify(await handler(match, url.searchParams));
-    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-    response.end(body);
+    send(response, await handler(match, url.searchParams));
     return;
   }
   response.writeHead(404).end();

@@ -72,3 +72,54 @@ export async function loadBenchTenant(client: Client, users: number): Promise<Be
     regionLargeGroupId: await group(REGION_LARGE),
   };
 }
+
+/** A (user, application) pair the access-check reads ask about, and how the user has the application. */
+export interface CheckPair {
+  userId: string;
+  applicationId: string;
+  clientId: string;
+  how: 'direct' | 'group' | 'none';
+}
+
+/**
+ * `count` pairs for the access-check reads, interleaved direct, through a group, not granted
+ * (about a third each), each kind over distinct users: direct assignments in primary-key
+ * order; an application reached only through a group (the first of each user's memberships,
+ * All Employees Portal excluded so the groups vary); and users with "Shape: Empty", which
+ * nobody can use. Index walks only, so as cheap at 1M users as at 10k.
+ */
+export async function loadCheckPairs(client: Client, tenantId: string, count: number): Promise<CheckPair[]> {
+  const each = Math.ceil(count / 3);
+  const direct = await client.query<CheckPair>(
+    `SELECT DISTINCT ON (ua.user_id) ua.user_id AS "userId", ua.application_id AS "applicationId", a.client_id AS "clientId", 'direct' AS how
+       FROM user_app_assignments ua JOIN applications a ON a.tenant_id = ua.tenant_id AND a.id = ua.application_id
+      WHERE ua.tenant_id = $1
+      ORDER BY ua.user_id, ua.application_id
+      LIMIT $2`,
+    [tenantId, each],
+  );
+  const group = await client.query<CheckPair>(
+    `SELECT DISTINCT ON (m.user_id) m.user_id AS "userId", ga.application_id AS "applicationId", a.client_id AS "clientId", 'group' AS how
+       FROM group_memberships m
+       JOIN group_app_assignments ga ON ga.tenant_id = m.tenant_id AND ga.group_id = m.group_id
+       JOIN applications a ON a.tenant_id = ga.tenant_id AND a.id = ga.application_id AND a.name <> 'All Employees Portal'
+      WHERE m.tenant_id = $1
+        AND NOT EXISTS (SELECT 1 FROM user_app_assignments ua
+                         WHERE ua.tenant_id = m.tenant_id AND ua.user_id = m.user_id AND ua.application_id = ga.application_id)
+      ORDER BY m.user_id, ga.application_id
+      LIMIT $2`,
+    [tenantId, each],
+  );
+  const none = await client.query<CheckPair>(
+    `SELECT u.id AS "userId", a.id AS "applicationId", a.client_id AS "clientId", 'none' AS how
+       FROM users u JOIN applications a ON a.tenant_id = u.tenant_id AND a.name = 'Shape: Empty'
+      WHERE u.tenant_id = $1
+      ORDER BY u.id
+      LIMIT $2`,
+    [tenantId, each],
+  );
+  const kinds = [direct.rows, group.rows, none.rows];
+  if (kinds.some((rows) => rows.length < each))
+    throw new Error('bench tenant: too few pairs for the access checks; seed it again');
+  return Array.from({ length: count }, (_, index) => kinds[index % 3][Math.floor(index / 3)]);
+}

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../../src/common/auth/development-token';
 import { argument, type BenchDatabase, openBenchDatabase, positiveInteger } from './bench-database';
-import { type BenchTenant, loadBenchTenant } from './bench-tenant';
+import { type BenchTenant, loadBenchTenant, loadCheckPairs } from './bench-tenant';
 import { drive, type LoadOptions, type Sample, type Scenario, send, type Step, summarize } from './load';
 import { MemorySampler } from './memory-sampler';
 import { buildIfStale, freePort, type ServerProcess, startServer } from './processes';
@@ -19,7 +19,16 @@ import {
   throughputRatio,
   writeReport,
 } from './report';
-import { deepPage, lastPage, PER_PAGE, readScenarios, type ScenarioIds, writeScenarios } from './scenarios';
+import {
+  CHECK_BATCH,
+  deepPage,
+  lastPage,
+  PER_PAGE,
+  type ReadScenario,
+  readScenarios,
+  type ScenarioIds,
+  writeScenarios,
+} from './scenarios';
 import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant';
 
 /**
@@ -103,7 +112,7 @@ async function main(): Promise<void> {
     const token = mintDevelopmentToken({
       secret,
       tenantId: tenant.tenantId,
-      scopes: ['assignments:read', 'assignments:write', 'groups:write'],
+      scopes: ['assignments:read', 'assignments:write', 'groups:write', 'access:check'],
       subject: BENCH_ACTOR,
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,
@@ -165,6 +174,9 @@ async function main(): Promise<void> {
         twentyAppsTeamGroupId: tenant.twentyAppsTeamGroupId,
         regionLargeGroupId: tenant.regionLargeGroupId,
         perPage: PER_PAGE,
+        accessCheckPairs: Object.fromEntries(
+          (['direct', 'group', 'none'] as const).map((how) => [how, ids.checkPairs.filter((pair) => pair.how === how).length]),
+        ),
         shapes: ids.shapeTotals.map((shape) => ({
           shape: shape.key,
           application: shape.application,
@@ -247,6 +259,7 @@ async function collectIds(
     bulkUsers: userIds.slice(SINGLE_USERS),
     memberUsers: outsideTeam.rows.map((row) => row.id),
     shapeTotals,
+    checkPairs: await loadCheckPairs(client, tenant.tenantId, CHECK_BATCH),
   };
 }
 
@@ -489,19 +502,29 @@ function startBaseline(database: BenchDatabase, port: number, poolSize: number):
 
 /** One request per read on each side before any load: both must answer 200 with the same rows. */
 async function checkReadsAgree(
-  reads: Scenario[],
+  reads: ReadScenario[],
   serviceUrl: string,
   baselineUrl: string,
   headers: Record<string, string>,
 ): Promise<void> {
   for (const scenario of reads) {
-    const { path } = scenario.steps[0].request({});
-    const [service, baseline] = await Promise.all([serviceUrl, baselineUrl].map((url) => fetch(`${url}${path}`, { headers })));
-    if (service.status !== 200 || baseline.status !== 200) {
-      throw new Error(`${scenario.name}: GET ${path} answered ${service.status} (service), ${baseline.status} (baseline)`);
+    const { requests, compare } = scenario.agreement ?? { requests: [scenario.steps[0].request({})], compare: 'ids' };
+    for (const { method, path, body } of requests) {
+      const init: RequestInit = {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      };
+      const [service, baseline] = await Promise.all([serviceUrl, baselineUrl].map((url) => fetch(`${url}${path}`, init)));
+      if (service.status !== 200 || baseline.status !== 200) {
+        throw new Error(
+          `${scenario.name}: ${method} ${path} answered ${service.status} (service), ${baseline.status} (baseline)`,
+        );
+      }
+      const answer = (json: unknown) => (compare === 'data' ? JSON.stringify((json as { data: unknown }).data) : rowsOf(json));
+      const [a, b] = [answer(await service.json()), answer(await baseline.json())];
+      if (a !== b) throw new Error(`${scenario.name}: the service and the baseline disagree:\n  ${a}\n  ${b}`);
     }
-    const [a, b] = [rowsOf(await service.json()), rowsOf(await baseline.json())];
-    if (a !== b) throw new Error(`${scenario.name}: the service and the baseline disagree:\n  ${a}\n  ${b}`);
   }
 }
 

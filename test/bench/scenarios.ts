@@ -1,5 +1,5 @@
-import type { BenchShape, BenchTenant } from './bench-tenant';
-import type { Scenario, Step, StepContext } from './load';
+import type { BenchShape, BenchTenant, CheckPair } from './bench-tenant';
+import type { Scenario, Step, StepContext, StepRequest } from './load';
 
 /** What the scenarios need beyond the bench tenant's ids; collected by the runner. */
 export interface ScenarioIds extends BenchTenant {
@@ -13,7 +13,12 @@ export interface ScenarioIds extends BenchTenant {
   memberUsers: string[];
   /** Every shape with its total as the service reports it (it decides the middle and last pages). */
   shapeTotals: Array<BenchShape & { totalItems: number }>;
+  /** CHECK_BATCH pairs for the access checks: direct, through a group and not granted, interleaved. */
+  checkPairs: CheckPair[];
 }
+
+/** Checks in one batch request (the most a batch takes). */
+export const CHECK_BATCH = 100;
 
 export const PER_PAGE = 20;
 
@@ -42,6 +47,11 @@ export interface ShapeRead {
 
 export interface ReadScenario extends Scenario {
   shapeRead?: ShapeRead;
+  /**
+   * The requests whose answers the service and the baseline must agree on before any load
+   * (default: the first step's request), compared whole (`data`) or by their ids (`ids`).
+   */
+  agreement?: { requests: StepRequest[]; compare: 'data' | 'ids' };
 }
 
 function get(label: string, path: string): Step {
@@ -64,6 +74,7 @@ export function readScenarios(ids: ScenarioIds, oneClientSeconds: number): ReadS
     read("group's applications", `${base}/groups/${ids.groupId}/applications`),
     read('assignees (ordinary app)', `${base}/applications/${ids.ordinaryAppId}/assignees`),
   ];
+  reads.push(...accessCheckScenarios(ids));
   for (const shape of ids.shapeTotals) {
     const page = (position: PagePosition, number: number, oneClient: boolean): ReadScenario => {
       const where = position === 'page 1' ? 'page 1' : `${position} (p. ${number})`;
@@ -82,6 +93,46 @@ export function readScenarios(ids: ScenarioIds, oneClientSeconds: number): ReadS
     }
   }
   return reads;
+}
+
+/**
+ * The gateway's question, at the run's connections: one check per request (the application
+ * by client_id, as a gateway knows it), rotating over the pairs; and batches of
+ * CHECK_BATCH pairs, every other one by application_id. The pairs mix direct, group and
+ * not granted (bench-tenant.ts, loadCheckPairs).
+ */
+function accessCheckScenarios(ids: ScenarioIds): ReadScenario[] {
+  const base = `/api/v1/tenants/${ids.tenantId}`;
+  const single = (pair: CheckPair): StepRequest => ({
+    method: 'GET',
+    path: `${base}/access-check?user_id=${pair.userId}&client_id=${encodeURIComponent(pair.clientId)}`,
+  });
+  let next = 0;
+  const batch: StepRequest = {
+    method: 'POST',
+    path: `${base}/access-checks`,
+    body: {
+      checks: ids.checkPairs.map((pair, index) =>
+        index % 2 === 0
+          ? { user_id: pair.userId, client_id: pair.clientId }
+          : { user_id: pair.userId, application_id: pair.applicationId },
+      ),
+    },
+  };
+  return [
+    {
+      name: 'access check (single)',
+      kind: 'read',
+      steps: [{ label: 'check', expect: 200, request: () => single(ids.checkPairs[next++ % ids.checkPairs.length]) }],
+      agreement: { requests: ids.checkPairs.map(single), compare: 'data' },
+    },
+    {
+      name: `access check (batch of ${CHECK_BATCH})`,
+      kind: 'read',
+      steps: [{ label: 'check', expect: 200, request: () => batch }],
+      agreement: { requests: [batch], compare: 'data' },
+    },
+  ];
 }
 
 /** The writes, against the service only. Every request is valid by construction (no 404/409). */

@@ -7,7 +7,7 @@ import {
   ApiOperation,
   bodyIdFields,
   createWorld,
-  fillPath,
+  fillUrl,
   hasTenantInPath,
   idOf,
   Kind,
@@ -15,12 +15,14 @@ import {
   LoadedDocument,
   loadOperations,
   pathParameters,
+  queryParameters,
   READ_ONLY_SCOPES,
   recordPastDeletions,
   requiredScope,
   validBody,
   World,
   worldPathValues,
+  worldQueryValues,
   worldToken,
 } from '../support/openapi-operations';
 import { bearer, platformAdminToken, tokenFor } from '../support/test-app';
@@ -91,6 +93,12 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
     expect(scopeOf('DELETE /api/v1/tenants/{tenant_id}/groups/{group_id}/members/{user_id}')).toBe('groups:write');
     expect(scopeOf('GET /api/v1/tenants/{tenant_id}/users/{user_id}/applications')).toBe('assignments:read');
     expect(scopeOf('PATCH /api/v1/tenants/{tenant_id}/applications/{application_id}')).toBe('applications:write');
+    // The gateway's question: one scope for the single and the batch check; the batch is a read.
+    expect(scopeOf('GET /api/v1/tenants/{tenant_id}/access-check')).toBe('access:check');
+    expect(scopeOf('POST /api/v1/tenants/{tenant_id}/access-checks')).toBe('access:check');
+    expect(operations.find((operation) => operation.label === 'POST /api/v1/tenants/{tenant_id}/access-checks')!.isWrite).toBe(
+      false,
+    );
   });
 
   describe('denied callers: refused before anything happens, and nothing changes', () => {
@@ -131,7 +139,7 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
         for (const operation of operations) {
           if (!cell.applies(operation)) continue;
           applicable += 1;
-          const path = fillPath(operation.path, worldPathValues(operation, home));
+          const path = fillUrl(operation, worldPathValues(operation, home), worldQueryValues(operation, home));
           const before = await fingerprint(t.dataSource);
           const response = await send(operation, path, cell.token(operation), validBody(operation, home));
           counts.denied += 1;
@@ -172,7 +180,7 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
         for (const operation of operations) {
           // Reads share one tenant; each write gets a tenant of its own, since it may delete what it names.
           const world = operation.isWrite ? await createWorld(t.http, 'Allowed') : home;
-          const path = fillPath(operation.path, worldPathValues(operation, world));
+          const path = fillUrl(operation, worldPathValues(operation, world), worldQueryValues(operation, world));
           const response = await send(operation, path, cell.token(operation, world), validBody(operation, world));
           counts.allowed += 1;
           if (response.status === 401 || response.status === 403 || response.status < 200 || response.status >= 300) {
@@ -187,7 +195,7 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
 
   describe("ids of another tenant's rows are unknown: 404, and nothing changes", () => {
     interface Slot {
-      where: 'path' | 'body';
+      where: 'path' | 'query' | 'body';
       name: string;
       kind: Kind;
       list: boolean;
@@ -198,6 +206,10 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
       for (const parameter of pathParameters(operation)) {
         const kind = kindOfIdName(parameter.name);
         if (kind && kind !== 'tenant') slots.push({ where: 'path', name: parameter.name, kind, list: false });
+      }
+      for (const parameter of queryParameters(operation)) {
+        const kind = kindOfIdName(parameter.name);
+        if (kind && kind !== 'tenant') slots.push({ where: 'query', name: parameter.name, kind, list: false });
       }
       for (const field of bodyIdFields(operation)) {
         if (field.kind !== 'tenant') slots.push({ where: 'body', ...field });
@@ -223,14 +235,16 @@ describe('Authorization matrix (generated from the OpenAPI document)', () => {
             ['platform admin', platformAdminToken()],
           ] as const) {
             const values = worldPathValues(operation, home);
+            const query = worldQueryValues(operation, home);
             const body = validBody(operation, home);
             for (const slot of foreignSlots) {
-              const id = idOf(foreign, slot.kind, slot.where === 'path' ? 'target' : 'spare');
+              const id = idOf(foreign, slot.kind, slot.where === 'body' ? 'spare' : 'target');
               if (slot.where === 'path') values[slot.name] = id;
+              else if (slot.where === 'query') query[slot.name] = id;
               else body![slot.name] = slot.list ? [id] : id;
             }
             const before = await fingerprint(t.dataSource);
-            const response = await send(operation, fillPath(operation.path, values), token, body);
+            const response = await send(operation, fillUrl(operation, values, query), token, body);
             counts.crossTenantIds += 1;
             const after = await fingerprint(t.dataSource);
             const what = `${operation.label} with foreign ${foreignSlots.map((slot) => `${slot.where}.${slot.name}`).join(' + ')} (${caller})`;

@@ -76,6 +76,8 @@ interface OperationJson {
   parameters?: Array<{ name: string; in: ApiParameter['in']; required?: boolean; schema?: JsonSchema }>;
   responses?: Record<string, unknown>;
   security?: unknown[];
+  /** A POST that only reads (the batch access check): no write in the matrix's sense. */
+  'x-read-only'?: boolean;
 }
 
 export interface LoadedDocument {
@@ -112,7 +114,7 @@ export async function loadOperations(): Promise<LoadedDocument> {
         body,
         bodySchemaName,
         responses: Object.keys(operation.responses ?? {}).map(Number),
-        isWrite: method !== 'get',
+        isWrite: method !== 'get' && operation['x-read-only'] !== true,
         secured: Array.isArray(operation.security) && operation.security.length > 0,
       });
     }
@@ -182,11 +184,13 @@ const KNOWN_SCOPES: readonly string[] = Object.values(Scope);
 /**
  * The scope an operation needs, inferred from its path, method and tag: tenants need
  * `tenants:read` to read and `platform:admin` to change; App Assignments need
- * `assignments:read|write`; everything else under a tenant needs `<area>:read|write`, the
+ * `assignments:read|write`; Access Checks (single and batch) `access:check`; everything else under a tenant needs `<area>:read|write`, the
  * area being the path segment after `{tenant_id}` (so members are `groups:*`, and
  * `audit-events` is `audit:*`). Fails loudly for an area no scope is named after.
  */
 export function requiredScope(operation: ApiOperation): string {
+  // The gateway's question has a scope of its own, which nothing else grants.
+  if (operation.tags.includes('Access Checks')) return Scope.AccessCheck;
   const access = operation.isWrite ? 'write' : 'read';
   const segments = operation.path.split('/').filter(Boolean);
   const tenantsIndex = segments.indexOf('tenants');
@@ -331,6 +335,23 @@ export function worldPathValues(operation: ApiOperation, world: World): Record<s
   return values;
 }
 
+/** Query values from the world: each `<kind>_id` query parameter is the linked id of that kind. */
+export function worldQueryValues(operation: ApiOperation, world: World): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const parameter of queryParameters(operation)) {
+    const kind = kindOfIdName(parameter.name);
+    if (kind) values[parameter.name] = idOf(world, kind, 'target');
+  }
+  return values;
+}
+
+/** The path filled from `values`, with `query` (when it has any value) as its query string. */
+export function fillUrl(operation: ApiOperation, values: Record<string, string>, query: Record<string, string>): string {
+  const path = fillPath(operation.path, values);
+  const search = new URLSearchParams(query).toString();
+  return search ? `${path}?${search}` : path;
+}
+
 /** A body the operation accepts: every property, valid; ids are the world's unlinked ones. */
 export function validBody(operation: ApiOperation, world: World): Record<string, unknown> | undefined {
   if (!operation.body) return undefined;
@@ -347,6 +368,15 @@ export function validValue(operation: ApiOperation, name: string, schema: JsonSc
   if (types.includes('array')) {
     if (kind) return [idOf(world, kind, 'spare')];
     return [validValue(operation, `${name}_item`, schema.items ?? { type: 'string' }, world)];
+  }
+  if (types.includes('object') && schema.properties) {
+    // A nested object (an item of a batch): its required properties, and its optional ids.
+    const item: Record<string, unknown> = {};
+    for (const [property, propertySchema] of Object.entries(schema.properties)) {
+      if ((schema.required ?? []).includes(property) || kindOfIdName(property))
+        item[property] = validValue(operation, property, propertySchema, world);
+    }
+    return item;
   }
   if (schema.enum && schema.enum.length > 0) return schema.enum[0];
   if (kind) return idOf(world, kind, 'spare');

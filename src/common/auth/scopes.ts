@@ -11,6 +11,8 @@ export const Scope = {
   AssignmentsRead: 'assignments:read',
   AssignmentsWrite: 'assignments:write',
   AuditRead: 'audit:read',
+  /** Ask whether a user may use an application (the gateway's question); nothing else. */
+  AccessCheck: 'access:check',
   PlatformAdmin: PLATFORM_ADMIN,
 } as const;
 export type Scope = (typeof Scope)[keyof typeof Scope];

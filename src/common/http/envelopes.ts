@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptions, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { DICT_EXAMPLES } from './examples';
 import { MetaResponse, PaginationMeta } from './meta.dto';
 
@@ -66,6 +66,30 @@ export function ApiListResponseEnvelope(model: EnvelopeModel): Type<unknown> {
     @ApiSchema({ name })
     class Envelope {
       @ApiProperty(listProperty(model, DICT_EXAMPLES.single))
+      data!: unknown[];
+
+      @ApiProperty({ type: () => MetaResponse, required: false })
+      meta?: MetaResponse;
+    }
+    return Envelope;
+  });
+}
+
+/**
+ * A plain list whose items are one of several models (`ApiResponse_list_<name>__`, items
+ * `oneOf` the models): a batch whose every answer is a result or an error.
+ */
+export function ApiListResponseEnvelopeOf(name: string, models: Array<Type<unknown>>): Type<unknown> {
+  const envelopeName = `ApiResponse_list_${name}__`;
+  return memoized(envelopeName, () => {
+    @ApiSchema({ name: envelopeName })
+    @ApiExtraModels(...models)
+    class Envelope {
+      @ApiProperty({
+        type: 'array',
+        items: { oneOf: models.map((model) => ({ $ref: getSchemaPath(model) })) },
+        description: `Each item one of: ${models.map(schemaNameOf).join(', ')}.`,
+      })
       data!: unknown[];
 
       @ApiProperty({ type: () => MetaResponse, required: false })

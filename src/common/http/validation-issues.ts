@@ -37,7 +37,13 @@ const KINDS: Record<string, IssueKind> = {
   arrayMaxSize: { type: 'too_long', msg: (_, c) => `List should have at most ${c.bound} items` },
   isEmail: { type: 'value_error', msg: () => 'value is not a valid email address' },
   matches: { type: 'string_pattern_mismatch', msg: (message) => message },
-  isObject: { type: 'model_type', msg: () => 'Input should be a valid object' },
+  isObject: {
+    type: 'model_type',
+    msg: () => 'Input should be a valid dictionary or object to extract fields from',
+    element: (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  },
+  nestedValidation: { type: 'model_type', msg: () => 'Input should be a valid dictionary or object to extract fields from' },
+  notWith: { type: 'value_error', msg: (message) => message },
 };
 
 const MISSING: ValidationIssue['type'] = 'missing';
@@ -55,7 +61,8 @@ function collect(error: ValidationError, parent: ErrorLocation, issues: Validati
   const names = Object.keys(constraints);
   if (names.length > 0) {
     if (error.value === undefined && !names.includes('whitelistValidation')) {
-      issues.push({ loc, msg: 'Field required', type: MISSING });
+      // One of two alternative fields (application_id or client_id): the message names both.
+      issues.push({ loc, msg: constraints.requiredWithout ?? 'Field required', type: MISSING });
     } else if (error.value === null && !names.includes('whitelistValidation')) {
       issues.push({ loc, msg: 'Input should not be null', type: 'none_forbidden' });
     } else {

@@ -15,6 +15,12 @@ import type {
   BulkAssignApplicationsToUserApiV1TenantsTenantIdUsersUserIdApplicationsBulkPostData,
   BulkAssignApplicationsToUserApiV1TenantsTenantIdUsersUserIdApplicationsBulkPostErrors,
   BulkAssignApplicationsToUserApiV1TenantsTenantIdUsersUserIdApplicationsBulkPostResponses,
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetData,
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors,
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses,
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostData,
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors,
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses,
   CreateApplicationApiV1TenantsTenantIdApplicationsPostData,
   CreateApplicationApiV1TenantsTenantIdApplicationsPostErrors,
   CreateApplicationApiV1TenantsTenantIdApplicationsPostResponses,
@@ -211,6 +217,56 @@ export const updateTenantApiV1TenantsTenantIdPatch = <ThrowOnError extends boole
   >({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/tenants/{tenant_id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Check Access
+ *
+ * Whether a user may use an application, directly or through which groups: the same answer as the user's applications. Name the application by `application_id` or by its OAuth `client_id`, exactly one of them. One SQL statement.
+ */
+export const checkAccessApiV1TenantsTenantIdAccessCheckGet = <ThrowOnError extends boolean = false>(
+  options: Options<CheckAccessApiV1TenantsTenantIdAccessCheckGetData, ThrowOnError>,
+): RequestResult<
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses,
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses,
+    CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/access-check',
+    ...options,
+  });
+
+/**
+ * Check Access In Batch
+ *
+ * **A read**: POST only to carry up to 100 checks. It changes nothing, records no audit event and is safe to retry (no `Idempotency-Key` needed).
+ *
+ * Answers every check in the order given, each as the single check would. A check whose user or application is unknown in the tenant is answered in its own item, `{"user_id", "application_id" or "client_id" as given, "error": {"status": 404, "detail"}}`; the batch itself is 200. One SQL statement for the whole batch.
+ */
+export const checkAccessInBatchApiV1TenantsTenantIdAccessChecksPost = <ThrowOnError extends boolean = false>(
+  options: Options<CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostData, ThrowOnError>,
+): RequestResult<
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses,
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).post<
+    CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses,
+    CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/access-checks',
     ...options,
     headers: {
       'Content-Type': 'application/json',

@@ -4,6 +4,95 @@ export type ClientOptions = {
   baseUrl: `${string}://${string}` | (string & {});
 };
 
+/**
+ * Whether the user may use the application, and through what: the same answer as the user's applications (`GET .../users/{user_id}/applications`).
+ */
+export type AccessCheck = {
+  application_id: string;
+  /**
+   * The application's OAuth client id.
+   */
+  client_id: string;
+  /**
+   * The application is assigned to the user directly.
+   */
+  direct: boolean;
+  /**
+   * The user may use the application: directly, or through at least one group.
+   */
+  granted: boolean;
+  /**
+   * The groups of the user that are assigned the application, sorted by name, then id.
+   */
+  groups: Array<AccessCheckGroup>;
+  user_id: string;
+};
+
+/**
+ * 1 to 100 access checks, answered in order.
+ */
+export type AccessCheckBatchRequest = {
+  checks: Array<AccessCheckRequest>;
+};
+
+/**
+ * A check of a batch whose user or application is unknown in the tenant: the pair as given, and the error.
+ */
+export type AccessCheckError = {
+  /**
+   * As given (when the check named it).
+   */
+  application_id?: string;
+  /**
+   * As given (when the check named it).
+   */
+  client_id?: string;
+  error: AccessCheckErrorDetail;
+  user_id: string;
+};
+
+/**
+ * Why one check of a batch has no answer.
+ */
+export type AccessCheckErrorDetail = {
+  /**
+   * The `detail` the single check answers.
+   */
+  detail: string;
+  status: number;
+};
+
+/**
+ * A group through which the user has the application.
+ */
+export type AccessCheckGroup = {
+  id: string;
+  name: string;
+};
+
+/**
+ * A user and an application of the tenant; the application by `application_id` or by `client_id`, exactly one.
+ */
+export type AccessCheckRequest = {
+  /**
+   * The application by id. Give this or `client_id`, not both.
+   */
+  application_id?: string;
+  /**
+   * The application by its OAuth client id (`app_...`, case-sensitive). Give this or `application_id`, not both.
+   */
+  client_id?: string;
+  /**
+   * The user (the token subject a gateway sees, mapped to a user id).
+   */
+  user_id: string;
+};
+
+export type ApiResponseAccessCheck = {
+  data: AccessCheck;
+  meta?: MetaResponse;
+};
+
 export type ApiResponseApplicationAssigneesResponse = {
   data: ApplicationAssigneesResponse;
   meta?: MetaResponse;
@@ -53,6 +142,14 @@ export type ApiResponseDict = {
   data: {
     [key: string]: unknown;
   };
+  meta?: MetaResponse;
+};
+
+export type ApiResponseListAccessCheckOutcome = {
+  /**
+   * Each item one of: AccessCheck, AccessCheckError.
+   */
+  data: Array<AccessCheck | AccessCheckError>;
   meta?: MetaResponse;
 };
 
@@ -614,6 +711,97 @@ export type UpdateTenantApiV1TenantsTenantIdPatchResponses = {
 
 export type UpdateTenantApiV1TenantsTenantIdPatchResponse =
   UpdateTenantApiV1TenantsTenantIdPatchResponses[keyof UpdateTenantApiV1TenantsTenantIdPatchResponses];
+
+export type CheckAccessApiV1TenantsTenantIdAccessCheckGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+  };
+  query: {
+    /**
+     * The user (the token subject a gateway sees, mapped to a user id).
+     */
+    user_id: string;
+    /**
+     * The application by id. Give this or `client_id`, not both.
+     */
+    application_id?: string;
+    /**
+     * The application by its OAuth client id (`app_...`, case-sensitive). Give this or `application_id`, not both.
+     */
+    client_id?: string;
+  };
+  url: '/api/v1/tenants/{tenant_id}/access-check';
+};
+
+export type CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "User not found", "Application not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type CheckAccessApiV1TenantsTenantIdAccessCheckGetError =
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors[keyof CheckAccessApiV1TenantsTenantIdAccessCheckGetErrors];
+
+export type CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseAccessCheck;
+};
+
+export type CheckAccessApiV1TenantsTenantIdAccessCheckGetResponse =
+  CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses[keyof CheckAccessApiV1TenantsTenantIdAccessCheckGetResponses];
+
+export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostData = {
+  body: AccessCheckBatchRequest;
+  path: {
+    tenant_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/access-checks';
+};
+
+export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostError =
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors[keyof CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostErrors];
+
+export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseListAccessCheckOutcome;
+};
+
+export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponse =
+  CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses[keyof CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponses];
 
 export type ListApplicationsApiV1TenantsTenantIdApplicationsGetData = {
   body?: never;
