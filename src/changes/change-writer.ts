@@ -7,7 +7,7 @@ import { type Tx, violationError, type Violations } from '../common/database/tra
 import { IdempotencyErrors, IdempotencyKeyRejections } from '../common/errors/idempotency.errors';
 import { TENANT_NOT_FOUND } from '../common/errors/tenant.errors';
 import { PreparedResponseReplay } from '../common/http/prepared-response';
-import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
+import { IdempotencyKeysRepository, type StoredKey } from '../idempotency/idempotency-keys.repository';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantLockRepository } from './tenant-lock.repository';
 
@@ -91,12 +91,21 @@ export class ChangeWriter {
     }
   }
 
-  /** Holds the request's key for the transaction; throws the replay, the 409 or the 422 when the key is not free. */
+  /**
+   * Holds the request's key for the transaction; throws the replay, the 422 or the 409 when
+   * the key is not free. A recorded key is answered without the lock, so that retries
+   * arriving together after the first request replay side by side instead of queueing; it
+   * is looked up again once the lock is held, for a first request that committed meanwhile.
+   */
   private async holdKey(request: IdempotentRequest, tx: Tx): Promise<void> {
+    this.answerRecorded(request, await this.idempotencyKeys.find(request.scope, request.key, tx));
     if (!(await this.idempotencyKeys.tryHold(request.scope, request.key, tx))) {
       throw IdempotencyErrors.inFlight.errorWithHeaders({ 'Retry-After': '1' });
     }
-    const stored = await this.idempotencyKeys.find(request.scope, request.key, tx);
+    this.answerRecorded(request, await this.idempotencyKeys.find(request.scope, request.key, tx));
+  }
+
+  private answerRecorded(request: IdempotentRequest, stored: StoredKey | undefined): void {
     if (!stored) return;
     if (stored.fingerprint !== request.fingerprint) {
       throw IdempotencyKeyRejections.reused(stored.operation, stored.operation === request.operation);
