@@ -70,7 +70,7 @@ describe('Retries and concurrency', () => {
   }
 
   const count = async (sql: string, parameters: unknown[]): Promise<number> =>
-    Number(((await t.dataSource.query(sql, parameters)) as Array<{ n: string }>)[0].n);
+    Number((await t.dataSource.query<Array<{ n: string }>>(sql, parameters))[0].n);
   const auditCount = (action: string, targetId: string) =>
     count(`SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1 AND action = $2 AND target_id = $3`, [
       tenantId,
@@ -446,7 +446,7 @@ describe('Retries and concurrency', () => {
     { kind: 'applications' as const, table: 'applications', patch: { description: 'Changed' }, other: { description: 'Other' } },
   ])('conditional requests on $kind', ({ kind, table, patch, other }) => {
     const row = async (id: string) =>
-      ((await t.dataSource.query(`SELECT * FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id])) as unknown[])[0];
+      (await t.dataSource.query<unknown[]>(`SELECT * FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]))[0];
     const events = (id: string) =>
       count(`SELECT count(*) AS n FROM audit_events WHERE tenant_id = $1 AND target_id = $2`, [tenantId, id]);
 

@@ -448,6 +448,12 @@ export type ListTenantsApiV1TenantsGetResponse = ListTenantsApiV1TenantsGetRespo
 
 export type CreateTenantApiV1TenantsPostData = {
   body: TenantCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path?: never;
   query?: never;
   url: '/api/v1/tenants';
@@ -463,7 +469,7 @@ export type CreateTenantApiV1TenantsPostErrors = {
    */
   403: ErrorResponse;
   /**
-   * Conflicts with existing data: "A tenant with this slug already exists"
+   * Conflicts with existing data: "A tenant with this slug already exists", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -665,6 +671,12 @@ export type ListApplicationsApiV1TenantsTenantIdApplicationsGetResponse =
 
 export type CreateApplicationApiV1TenantsTenantIdApplicationsPostData = {
   body: ApplicationCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -686,6 +698,10 @@ export type CreateApplicationApiV1TenantsTenantIdApplicationsPostErrors = {
    */
   404: ErrorResponse;
   /**
+   * Conflicts with existing data: "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
+   */
+  409: ErrorResponse;
+  /**
    * Validation Error
    */
   422: HttpValidationError;
@@ -706,6 +722,12 @@ export type CreateApplicationApiV1TenantsTenantIdApplicationsPostResponse =
 
 export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -727,6 +749,10 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
    * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The application has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -752,6 +778,12 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
 
 export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -794,6 +826,12 @@ export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetRespon
 
 export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchData = {
   body: ApplicationUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -815,6 +853,10 @@ export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchE
    * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The application has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1128,6 +1170,12 @@ export type ListGroupsApiV1TenantsTenantIdGroupsGetResponse =
 
 export type CreateGroupApiV1TenantsTenantIdGroupsPostData = {
   body: GroupCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1149,7 +1197,7 @@ export type CreateGroupApiV1TenantsTenantIdGroupsPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "A group with this name already exists in this tenant"
+   * Conflicts with existing data: "A group with this name already exists in this tenant", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1173,6 +1221,12 @@ export type CreateGroupApiV1TenantsTenantIdGroupsPostResponse =
 
 export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1194,6 +1248,10 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteErrors = {
    * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The group has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1219,6 +1277,12 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteResponse =
 
 export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1261,6 +1325,12 @@ export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetResponse =
 
 export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchData = {
   body: GroupUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1286,6 +1356,10 @@ export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchErrors = {
    * Conflicts with existing data: "A group with this name already exists in this tenant"
    */
   409: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The group has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1525,6 +1599,12 @@ export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetResponse 
 
 export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostData = {
   body: GroupMemberCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1547,7 +1627,7 @@ export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "User is already a member of this group"
+   * Conflicts with existing data: "User is already a member of this group", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1662,6 +1742,12 @@ export type ListUsersApiV1TenantsTenantIdUsersGetResponse =
 
 export type CreateUserApiV1TenantsTenantIdUsersPostData = {
   body: UserCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1683,7 +1769,7 @@ export type CreateUserApiV1TenantsTenantIdUsersPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "A user with this email already exists in this tenant"
+   * Conflicts with existing data: "A user with this email already exists in this tenant", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1707,6 +1793,12 @@ export type CreateUserApiV1TenantsTenantIdUsersPostResponse =
 
 export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -1729,6 +1821,10 @@ export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteErrors = {
    */
   404: ErrorResponse;
   /**
+   * The resource changed since the version the request names: "The user has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
+  /**
    * Validation Error
    */
   422: HttpValidationError;
@@ -1749,6 +1845,12 @@ export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteResponse =
 
 export type GetUserApiV1TenantsTenantIdUsersUserIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -1791,6 +1893,12 @@ export type GetUserApiV1TenantsTenantIdUsersUserIdGetResponse =
 
 export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchData = {
   body: UserUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -1816,6 +1924,10 @@ export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchErrors = {
    * Conflicts with existing data: "A user with this email already exists in this tenant"
    */
   409: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The user has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
