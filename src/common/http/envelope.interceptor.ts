@@ -39,7 +39,8 @@ export class EnvelopeInterceptor implements NestInterceptor {
         const prepared = preparedResponseFor(request, result);
         if (prepared) return applyPreparedResponse(http.getResponse<FastifyReply>(), prepared);
         if (result instanceof Versioned) {
-          const notModified = request.method === 'GET' && ifNoneMatchHolds(request, result.version);
+          const notModified =
+            (request.method === 'GET' || request.method === 'HEAD') && ifNoneMatchHolds(request, result.version);
           const reply = http.getResponse<FastifyReply>().header('ETag', result.etag);
           if (notModified) {
             void reply.status(304);
