@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ApiValidationPipe } from './common/http/api-validation.pipe';
-import { envelopeHook, UNENVELOPED } from './common/http/envelope';
+import { envelopeHook, preparedBodyHook, UNENVELOPED } from './common/http/envelope';
 import { ExceptionsFilter } from './common/http/exceptions.filter';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
 import { buildOpenApiDocument } from './openapi';
@@ -19,6 +19,7 @@ export function configureApp(app: NestFastifyApplication): void {
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('preSerialization', envelopeHook);
+  fastify.addHook('onSend', preparedBodyHook);
   fastify.addHook('onSend', (request, reply, payload, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     done(null, payload);

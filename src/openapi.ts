@@ -23,6 +23,23 @@ belongs to another tenant is 404, exactly as if it did not exist.
 
 **Errors.** 422 is \`{"detail": [{"loc", "msg", "type"}]}\`; every other error is
 \`{"detail": "message"}\`.
+
+**Retries (Idempotency-Key).** Every POST that creates or assigns (tenants, users, groups,
+applications, group members, and the three App Assignments POSTs, whose reference
+operations do not list the header) takes an optional \`Idempotency-Key\` header (IETF
+draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, e.g. a
+UUID, scoped to the tenant and the token's \`sub\`. Within 24 hours, the same key with the
+same request (method, path, JSON body) answers the first response again, status, body and
+headers, with \`Idempotent-Replayed: true\`, without doing the work again. The same key with
+another body or operation is 422 at \`["header", "idempotency-key"]\`; while the first
+request is still in flight, 409 with \`Retry-After: 1\`. A request that fails records
+nothing, so its retry runs again. Without the header nothing changes (a duplicate
+assignment is still a 409).
+
+**Concurrency (ETag).** Users, groups and applications carry a strong \`ETag\` (their
+version) on their GET, their creation and their PATCH. \`If-None-Match\` on the GET answers
+304 when the ETag is current; \`If-Match\` on PATCH and DELETE applies the change only at that
+version (\`*\`: any), otherwise 412 and nothing changes.
 `.trim();
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;

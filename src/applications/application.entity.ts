@@ -39,6 +39,10 @@ export class ApplicationEntity {
   @Column({ name: 'deletion_requested_at', type: 'timestamptz', nullable: true, insert: false, update: false })
   deletionRequestedAt!: Date | null;
 
+  /** Maintained by the database (a trigger adds one on every change of the representation): the ETag. */
+  @Column({ name: 'version', type: 'integer', default: 1, insert: false, update: false })
+  version!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -9,8 +9,10 @@ import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { type IfMatch, IfMatchHeader, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { IdempotencyKey, IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { ApplicationsErrors } from './applications.errors';
 import { ApplicationsService } from './applications.service';
@@ -32,13 +34,16 @@ export class ApplicationsController {
     status: 201,
     response: ApiResponseEnvelope(ApplicationResponse),
     errors: [TenantsErrors.notFound],
+    idempotent: true,
+    etag: true,
   })
   create(
     @TenantId() tenantId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: CreateApplicationDto,
-  ): Promise<ApplicationResponse> {
-    return this.applications.create(tenantId, actor, body);
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<Versioned<ApplicationResponse>> {
+    return this.applications.create(tenantId, actor, body, idempotency);
   }
 
   @Get()
@@ -61,8 +66,13 @@ export class ApplicationsController {
     status: 200,
     response: ApiResponseEnvelope(ApplicationResponse),
     errors: [ApplicationsErrors.notFound],
+    etag: true,
+    ifNoneMatch: true,
   })
-  get(@TenantId() tenantId: string, @Param('application_id', UuidParamPipe) applicationId: string): Promise<ApplicationResponse> {
+  get(
+    @TenantId() tenantId: string,
+    @Param('application_id', UuidParamPipe) applicationId: string,
+  ): Promise<Versioned<ApplicationResponse>> {
     return this.applications.get(tenantId, applicationId);
   }
 
@@ -72,15 +82,18 @@ export class ApplicationsController {
     summary: 'Update Application',
     status: 200,
     response: ApiResponseEnvelope(ApplicationResponse),
-    errors: [ApplicationsErrors.notFound],
+    errors: [ApplicationsErrors.notFound, ApplicationsErrors.versionMismatch],
+    etag: true,
+    ifMatch: true,
   })
   update(
     @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateApplicationDto,
-  ): Promise<ApplicationResponse> {
-    return this.applications.update(tenantId, applicationId, actor, body);
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
+  ): Promise<Versioned<ApplicationResponse>> {
+    return this.applications.update(tenantId, applicationId, actor, body, ifMatch);
   }
 
   @Delete(':application_id')
@@ -91,17 +104,19 @@ export class ApplicationsController {
       'Deletes the application with every user and group assignment to it. A large application is accepted (202) and removed in the background: it is gone for every read at once.',
     status: 204,
     accepted: ApiResponseEnvelope(DeletionResponse),
-    errors: [ApplicationsErrors.notFound],
+    errors: [ApplicationsErrors.notFound, ApplicationsErrors.versionMismatch],
+    ifMatch: true,
   })
   async remove(
     @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
   ): Promise<DeletionResponse | undefined> {
     return noContentOrAccepted(
       reply,
-      await this.applications.remove(tenantId, applicationId, actor),
+      await this.applications.remove(tenantId, applicationId, actor, ifMatch),
       `/api/v1/tenants/${tenantId}/applications/${applicationId}/deletion`,
     );
   }

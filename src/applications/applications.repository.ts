@@ -19,6 +19,8 @@ export interface ApplicationRow {
   status: ApplicationStatus;
   created_at: Date;
   updated_at: Date;
+  /** Maintained by the database: one more on every change of the representation (the ETag). */
+  version: number;
 }
 
 export interface ApplicationFields {
@@ -27,7 +29,7 @@ export interface ApplicationFields {
   status: ApplicationStatus;
 }
 
-const COLUMNS = 'id, tenant_id, name, description, client_id, status, created_at, updated_at';
+const COLUMNS = 'id, tenant_id, name, description, client_id, status, created_at, updated_at, version';
 
 @Injectable()
 export class ApplicationsRepository {
@@ -81,14 +83,16 @@ export class ApplicationsRepository {
   }
 
   /**
-   * Changes the fields given (`description` may be set to null); `updated_at` moves only
-   * when a value changes.
+   * Changes the fields given (`description` may be set to null); `updated_at` (and
+   * `version`) move only when a value changes. `versions`: the change applies only to one of
+   * these versions (If-Match), checked by the statement itself; null: to any.
    */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.application, { status: 'inactive' }, Dummy.tx] })
+  @GenerateSql({ params: [Dummy.tenant, Dummy.application, { status: 'inactive' }, null, Dummy.tx] })
   async update(
     tenantId: string,
     applicationId: string,
     changes: Partial<ApplicationFields>,
+    versions: number[] | null,
     tx: Tx,
   ): Promise<ApplicationRow | undefined> {
     const { rows } = await runSql<ApplicationRow>(
@@ -101,6 +105,7 @@ export class ApplicationsRepository {
                                      IS DISTINCT FROM (name, description, status)
                                 THEN now() ELSE updated_at END
         WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
+          AND ($7::integer[] IS NULL OR version = ANY ($7::integer[]))
         RETURNING ${COLUMNS}`,
       [
         tenantId,
@@ -109,6 +114,7 @@ export class ApplicationsRepository {
         changes.description !== undefined,
         changes.description ?? null,
         changes.status ?? null,
+        versions,
       ],
     );
     return rows[0];
@@ -116,26 +122,27 @@ export class ApplicationsRepository {
 
   /**
    * Locks the application against the writes in flight that assign it and says how many
-   * rows its deletion removes (its index rows and direct assignments), or undefined when
-   * there is no such application.
+   * rows its deletion removes (its index rows and direct assignments) and its version (for
+   * If-Match, compared while the row is locked), or undefined when there is no such application.
    */
   @GenerateSql({ params: [Dummy.tenant, Dummy.application, Dummy.tx] })
   async lockForDeletion(
     tenantId: string,
     applicationId: string,
     tx: Tx,
-  ): Promise<{ rows: number; inlineLimit: number } | undefined> {
-    const { rows } = await runSql<{ rows: string; inline_limit: number }>(
+  ): Promise<{ rows: number; inlineLimit: number; version: number } | undefined> {
+    const { rows } = await runSql<{ rows: string; inline_limit: number; version: number }>(
       tx,
       `SELECT coalesce((SELECT s.user_count FROM effective_access_state s WHERE s.tenant_id = a.tenant_id AND s.application_id = a.id), 0)
               + (SELECT count(*) FROM user_app_assignments ua WHERE ua.tenant_id = a.tenant_id AND ua.application_id = a.id) AS rows,
-              (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit
+              (SELECT inline_fanout_limit FROM effective_access_settings) AS inline_limit,
+              a.version
          FROM applications a
         WHERE a.tenant_id = $1 AND a.id = $2 AND a.deletion_requested_at IS NULL
           FOR UPDATE OF a`,
       [tenantId, applicationId],
     );
-    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit };
+    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit, version: rows[0].version };
   }
 
   /**

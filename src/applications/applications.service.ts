@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
+import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionsRepository } from '../deletions/deletions.repository';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { ApplicationsErrors } from './applications.errors';
@@ -27,8 +30,13 @@ export class ApplicationsService {
     private readonly deletions: DeletionsRepository,
   ) {}
 
-  create(tenantId: string, actor: Actor, input: CreateApplicationDto): Promise<ApplicationResponse> {
-    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+  create(
+    tenantId: string,
+    actor: Actor,
+    input: CreateApplicationDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<Versioned<ApplicationResponse>> {
+    const write = async (tx: Tx) => {
       const application = await this.applications.insert(
         tenantId,
         { name: input.name, description: input.description ?? null, status: input.status ?? 'active' },
@@ -36,14 +44,15 @@ export class ApplicationsService {
         tx,
       );
       return {
-        result: toApplicationResponse(application),
+        result: new Versioned(toApplicationResponse(application), application.version),
         audit: {
-          action: 'application.created',
-          target: { type: 'application', id: application.id },
+          action: 'application.created' as const,
+          target: { type: 'application' as const, id: application.id },
           details: { ...input, client_id: application.client_id },
         },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { idempotency });
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
@@ -53,18 +62,29 @@ export class ApplicationsService {
     return new Page(rows.map(toApplicationResponse), page.page, page.perPage, total);
   }
 
-  async get(tenantId: string, applicationId: string): Promise<ApplicationResponse> {
+  async get(tenantId: string, applicationId: string): Promise<Versioned<ApplicationResponse>> {
     const application = await this.applications.find(tenantId, applicationId);
     if (!application) throw ApplicationsErrors.notFound.error();
-    return toApplicationResponse(application);
+    return new Versioned(toApplicationResponse(application), application.version);
   }
 
-  update(tenantId: string, applicationId: string, actor: Actor, input: UpdateApplicationDto): Promise<ApplicationResponse> {
+  /** With If-Match: only if the application is still at a version it names (412 otherwise, nothing changed). */
+  update(
+    tenantId: string,
+    applicationId: string,
+    actor: Actor,
+    input: UpdateApplicationDto,
+    ifMatch?: IfMatch,
+  ): Promise<Versioned<ApplicationResponse>> {
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
-      const application = await this.applications.update(tenantId, applicationId, input, tx);
-      if (!application) throw ApplicationsErrors.notFound.error();
+      const application = await this.applications.update(tenantId, applicationId, input, matchableVersions(ifMatch), tx);
+      if (!application) {
+        throw namesVersions(ifMatch) && (await this.applications.exists(tenantId, applicationId))
+          ? ApplicationsErrors.versionMismatch.error()
+          : ApplicationsErrors.notFound.error();
+      }
       return {
-        result: toApplicationResponse(application),
+        result: new Versioned(toApplicationResponse(application), application.version),
         audit: { action: 'application.updated', target: { type: 'application', id: applicationId }, details: { ...input } },
       };
     });
@@ -73,12 +93,15 @@ export class ApplicationsService {
   /**
    * The application's assignments go with it. A small application is deleted now
    * (undefined: 204); a large one is invisible from now on and removed in the background
-   * (the deletion: 202).
+   * (the deletion: 202). With If-Match: only if the application is still at a version it
+   * names (412 otherwise), compared while its row is locked.
    */
-  remove(tenantId: string, applicationId: string, actor: Actor): Promise<DeletionResponse | undefined> {
+  remove(tenantId: string, applicationId: string, actor: Actor, ifMatch?: IfMatch): Promise<DeletionResponse | undefined> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
       const size = await this.applications.lockForDeletion(tenantId, applicationId, tx);
       if (!size) throw ApplicationsErrors.notFound.error();
+      const versions = matchableVersions(ifMatch);
+      if (versions && !versions.includes(size.version)) throw ApplicationsErrors.versionMismatch.error();
       const target = { type: 'application', id: applicationId } as const;
       if (size.rows <= size.inlineLimit) {
         await this.applications.delete(tenantId, applicationId, tx);

@@ -10,6 +10,7 @@ import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { GroupsErrors } from '../groups/groups.errors';
+import { IdempotencyKey, IdempotentRequest } from '../idempotency/idempotent-request';
 import { UsersErrors } from '../users/users.errors';
 import { AssignmentsErrors } from './assignments.errors';
 import { AssignmentsService } from './assignments.service';
@@ -25,7 +26,12 @@ import {
 } from './dto/assignment-results';
 import { UserApplicationsQueryDto } from './dto/user-applications-query.dto';
 
-/** The nine operations of the published App Assignments reference, path for path. */
+/**
+ * The nine operations of the published App Assignments reference, path for path. The three
+ * POSTs take an Idempotency-Key like every POST that creates or assigns; it is documented in
+ * the API description rather than on these operations, whose parameters and statuses are the
+ * reference's exactly.
+ */
 @ApiTags('App Assignments')
 @TenantScoped()
 @Controller('api/v1/tenants/:tenant_id')
@@ -102,8 +108,9 @@ export class AssignmentsController {
     @Param('group_id', UuidParamPipe) groupId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: AssignmentCreate,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
   ): Promise<GroupAssignmentCreated> {
-    return this.assignments.assignToGroup(tenantId, groupId, body.application_id, actor);
+    return this.assignments.assignToGroup(tenantId, groupId, body.application_id, actor, idempotency);
   }
 
   @Delete('groups/:group_id/applications/:application_id')
@@ -160,8 +167,9 @@ export class AssignmentsController {
     @Param('user_id', UuidParamPipe) userId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: AssignmentCreate,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
   ): Promise<UserAssignmentCreated> {
-    return this.assignments.assignToUser(tenantId, userId, body.application_id, actor);
+    return this.assignments.assignToUser(tenantId, userId, body.application_id, actor, idempotency);
   }
 
   @Post('users/:user_id/applications/bulk')
@@ -179,8 +187,9 @@ export class AssignmentsController {
     @Param('user_id', UuidParamPipe) userId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: BulkAssignmentCreate,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
   ): Promise<BulkAssignmentResult> {
-    return this.assignments.bulkAssignToUser(tenantId, userId, body.application_ids, actor);
+    return this.assignments.bulkAssignToUser(tenantId, userId, body.application_ids, actor, idempotency);
   }
 
   @Delete('users/:user_id/applications/:application_id')

@@ -7,6 +7,7 @@ import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsErrors } from '../groups/groups.errors';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { UsersErrors } from '../users/users.errors';
 import { UsersService } from '../users/users.service';
 import { AssignmentsErrors } from './assignments.errors';
@@ -87,7 +88,13 @@ export class AssignmentsService {
     return new Page(rows, page.page, page.perPage, total);
   }
 
-  async assignToUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<UserAssignmentCreated> {
+  async assignToUser(
+    tenantId: string,
+    userId: string,
+    applicationId: string,
+    actor: Actor,
+    idempotency?: IdempotentRequest,
+  ): Promise<UserAssignmentCreated> {
     const write = async (tx: Tx) => {
       const held = await this.assignments.holdForUserAssignment(tenantId, userId, applicationId, tx);
       if (!held.tenant || !held.user) throw UsersErrors.notFound.error();
@@ -108,10 +115,16 @@ export class AssignmentsService {
         },
       };
     };
-    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true });
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true, idempotency });
   }
 
-  async assignToGroup(tenantId: string, groupId: string, applicationId: string, actor: Actor): Promise<GroupAssignmentCreated> {
+  async assignToGroup(
+    tenantId: string,
+    groupId: string,
+    applicationId: string,
+    actor: Actor,
+    idempotency?: IdempotentRequest,
+  ): Promise<GroupAssignmentCreated> {
     const write = async (tx: Tx) => {
       const held = await this.assignments.holdForGroupAssignment(tenantId, groupId, applicationId, tx);
       if (!held.tenant || !held.group) throw GroupsErrors.notFound.error();
@@ -132,7 +145,7 @@ export class AssignmentsService {
         },
       };
     };
-    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true });
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true, idempotency });
   }
 
   /**
@@ -144,34 +157,35 @@ export class AssignmentsService {
     userId: string,
     applicationIds: string[],
     actor: Actor,
+    idempotency?: IdempotentRequest,
   ): Promise<BulkAssignmentResult> {
     const requested = [...new Set(applicationIds)];
-    await this.users.assertExists(tenantId, userId);
-    const assigned = await this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+    const write = async (tx: Tx) => {
+      // Within the write, so that a retry with an Idempotency-Key replays before anything is checked.
+      await this.users.assertExists(tenantId, userId, tx);
       const existing = await this.assignments.existingApplications(tenantId, requested, tx);
       const missing = requested.filter((id) => !existing.has(id));
       if (missing.length > 0) throw AssignmentsErrors.applicationsNotFound.error(missing);
       const inserted = await this.assignments.assignManyToUser(tenantId, userId, requested, actor.subject, tx);
-      const newly = requested.filter((id) => inserted.has(id));
+      const assigned = requested.filter((id) => inserted.has(id));
       return {
-        result: newly,
+        result: {
+          user_id: userId,
+          assigned,
+          already_assigned: requested.filter((id) => !inserted.has(id)),
+          assigned_count: assigned.length,
+        },
         audit:
-          newly.length > 0
+          assigned.length > 0
             ? {
-                action: 'assignment.user_bulk_assigned',
-                target: { type: 'user', id: userId },
-                details: { application_ids: newly },
+                action: 'assignment.user_bulk_assigned' as const,
+                target: { type: 'user' as const, id: userId },
+                details: { application_ids: assigned },
               }
             : undefined,
       };
-    });
-    const newly = new Set(assigned);
-    return {
-      user_id: userId,
-      assigned,
-      already_assigned: requested.filter((id) => !newly.has(id)),
-      assigned_count: assigned.length,
     };
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { idempotency });
   }
 
   unassignFromUser(tenantId: string, userId: string, applicationId: string, actor: Actor): Promise<void> {

@@ -2,9 +2,11 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { EffectiveAccessRebuildRepository } from '../access/effective-access-rebuild.repository';
 import { Environment } from '../config/environment';
 import { DeletionPurgeRepository } from '../deletions/deletion-purge.repository';
+import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 
 const IDLE_POLL_MS = 250;
 const ERROR_BACKOFF_MS = 2_000;
+const EXPIRED_KEYS_PER_BATCH = 1_000;
 
 /** One kind of background work: does one batch, and says whether there was any. */
 interface Task {
@@ -16,7 +18,7 @@ interface Task {
  * The service's background work, one batch per transaction, for as long as it runs (unless
  * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own):
  * rebuilds of the effective-access index after large fan-outs, folding its count deltas, and
- * accepted deletions.
+ * accepted deletions, and removing expired Idempotency-Keys.
  * Several instances share the work safely: each batch claims its item with
  * FOR UPDATE SKIP LOCKED.
  */
@@ -31,6 +33,7 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     rebuilds: EffectiveAccessRebuildRepository,
     deletions: DeletionPurgeRepository,
+    idempotencyKeys: IdempotencyKeysRepository,
     private readonly env: Environment,
   ) {
     this.tasks = [
@@ -53,6 +56,10 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
           if (batch?.done) this.logger.log({ msg: 'deletion completed', ...batch });
           return batch !== undefined;
         },
+      },
+      {
+        name: 'expired idempotency keys',
+        step: async () => (await idempotencyKeys.purgeExpired(EXPIRED_KEYS_PER_BATCH)) > 0,
       },
     ];
   }

@@ -9,6 +9,7 @@ import { AuditEventEntity } from '../audit/audit-event.entity';
 import { DeletionEntity } from '../deletions/deletion.entity';
 import { GroupEntity } from '../groups/group.entity';
 import { GroupMembershipEntity } from '../groups/group-membership.entity';
+import { IdempotencyKeyEntity } from '../idempotency/idempotency-key.entity';
 import { TenantEntity } from '../tenants/tenant.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -26,4 +27,5 @@ export const ENTITIES = [
   EffectiveAccessSettingsEntity,
   EffectiveAccessCountDeltaEntity,
   DeletionEntity,
+  IdempotencyKeyEntity,
 ];

@@ -10,8 +10,10 @@ import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/e
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { type IfMatch, IfMatchHeader, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { IdempotencyKey, IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { UsersErrors } from '../users/users.errors';
 import { AddGroupMemberDto } from './dto/add-group-member.dto';
@@ -35,13 +37,16 @@ export class GroupsController {
     status: 201,
     response: ApiResponseEnvelope(GroupResponse),
     errors: [TenantsErrors.notFound, GroupsErrors.nameTaken],
+    idempotent: true,
+    etag: true,
   })
   create(
     @TenantId() tenantId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: CreateGroupDto,
-  ): Promise<GroupResponse> {
-    return this.groups.create(tenantId, actor, body);
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<Versioned<GroupResponse>> {
+    return this.groups.create(tenantId, actor, body, idempotency);
   }
 
   @Get()
@@ -59,8 +64,15 @@ export class GroupsController {
 
   @Get(':group_id')
   @RequireScopes(Scope.GroupsRead)
-  @Endpoint({ summary: 'Get Group', status: 200, response: ApiResponseEnvelope(GroupResponse), errors: [GroupsErrors.notFound] })
-  get(@TenantId() tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<GroupResponse> {
+  @Endpoint({
+    summary: 'Get Group',
+    status: 200,
+    response: ApiResponseEnvelope(GroupResponse),
+    errors: [GroupsErrors.notFound],
+    etag: true,
+    ifNoneMatch: true,
+  })
+  get(@TenantId() tenantId: string, @Param('group_id', UuidParamPipe) groupId: string): Promise<Versioned<GroupResponse>> {
     return this.groups.get(tenantId, groupId);
   }
 
@@ -70,15 +82,18 @@ export class GroupsController {
     summary: 'Update Group',
     status: 200,
     response: ApiResponseEnvelope(GroupResponse),
-    errors: [GroupsErrors.notFound, GroupsErrors.nameTaken],
+    errors: [GroupsErrors.notFound, GroupsErrors.nameTaken, GroupsErrors.versionMismatch],
+    etag: true,
+    ifMatch: true,
   })
   update(
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateGroupDto,
-  ): Promise<GroupResponse> {
-    return this.groups.update(tenantId, groupId, actor, body);
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
+  ): Promise<Versioned<GroupResponse>> {
+    return this.groups.update(tenantId, groupId, actor, body, ifMatch);
   }
 
   @Delete(':group_id')
@@ -89,17 +104,19 @@ export class GroupsController {
       'Deletes the group with its memberships and its application assignments. A large group is accepted (202) and its memberships removed in the background: it is gone for every read at once.',
     status: 204,
     accepted: ApiResponseEnvelope(DeletionResponse),
-    errors: [GroupsErrors.notFound],
+    errors: [GroupsErrors.notFound, GroupsErrors.versionMismatch],
+    ifMatch: true,
   })
   async remove(
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @CurrentPrincipal() actor: Principal,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
   ): Promise<DeletionResponse | undefined> {
     return noContentOrAccepted(
       reply,
-      await this.groups.remove(tenantId, groupId, actor),
+      await this.groups.remove(tenantId, groupId, actor, ifMatch),
       `/api/v1/tenants/${tenantId}/groups/${groupId}/deletion`,
     );
   }
@@ -141,14 +158,16 @@ export class GroupsController {
     status: 201,
     response: ApiResponseEnvelope(GroupMemberResponse),
     errors: [GroupsErrors.notFound, UsersErrors.notFound, GroupsErrors.goneMeanwhile, GroupsErrors.alreadyMember],
+    idempotent: true,
   })
   addMember(
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: AddGroupMemberDto,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
   ): Promise<GroupMemberResponse> {
-    return this.groups.addMember(tenantId, groupId, body.user_id, actor);
+    return this.groups.addMember(tenantId, groupId, body.user_id, actor, idempotency);
   }
 
   @Delete(':group_id/members/:user_id')

@@ -16,6 +16,8 @@ export interface GroupRow {
   description: string | null;
   created_at: Date;
   updated_at: Date;
+  /** Maintained by the database: one more on every change of the representation (the ETag). */
+  version: number;
 }
 
 export interface GroupFields {
@@ -23,7 +25,7 @@ export interface GroupFields {
   description: string | null;
 }
 
-const COLUMNS = 'id, tenant_id, name, description, created_at, updated_at';
+const COLUMNS = 'id, tenant_id, name, description, created_at, updated_at, version';
 
 @Injectable()
 export class GroupsRepository {
@@ -77,11 +79,18 @@ export class GroupsRepository {
   }
 
   /**
-   * Changes the fields given (`description` may be set to null); `updated_at` moves only
-   * when a value changes.
+   * Changes the fields given (`description` may be set to null); `updated_at` (and
+   * `version`) move only when a value changes. `versions`: the change applies only to one of
+   * these versions (If-Match), checked by the statement itself; null: to any.
    */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.group, { description: 'Builds things' }, Dummy.tx] })
-  async update(tenantId: string, groupId: string, changes: Partial<GroupFields>, tx: Tx): Promise<GroupRow | undefined> {
+  @GenerateSql({ params: [Dummy.tenant, Dummy.group, { description: 'Builds things' }, null, Dummy.tx] })
+  async update(
+    tenantId: string,
+    groupId: string,
+    changes: Partial<GroupFields>,
+    versions: number[] | null,
+    tx: Tx,
+  ): Promise<GroupRow | undefined> {
     const { rows } = await runSql<GroupRow>(
       tx,
       `UPDATE groups
@@ -91,32 +100,38 @@ export class GroupsRepository {
                                      IS DISTINCT FROM (name, description)
                                 THEN now() ELSE updated_at END
         WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL
+          AND ($6::integer[] IS NULL OR version = ANY ($6::integer[]))
         RETURNING ${COLUMNS}`,
-      [tenantId, groupId, changes.name ?? null, changes.description !== undefined, changes.description ?? null],
+      [tenantId, groupId, changes.name ?? null, changes.description !== undefined, changes.description ?? null, versions],
     );
     return rows[0];
   }
 
   /**
    * Locks the group against the writes in flight that add to it and says how many members
-   * its deletion removes (counted no further than the inline limit + 1), or undefined when
-   * there is no such group.
+   * its deletion removes (counted no further than the inline limit + 1) and its version (for
+   * If-Match, compared while the row is locked), or undefined when there is no such group.
    */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group, Dummy.tx] })
-  async lockForDeletion(tenantId: string, groupId: string, tx: Tx): Promise<{ rows: number; inlineLimit: number } | undefined> {
-    const { rows } = await runSql<{ rows: string; inline_limit: number }>(
+  async lockForDeletion(
+    tenantId: string,
+    groupId: string,
+    tx: Tx,
+  ): Promise<{ rows: number; inlineLimit: number; version: number } | undefined> {
+    const { rows } = await runSql<{ rows: string; inline_limit: number; version: number }>(
       tx,
       `WITH settings AS (SELECT inline_fanout_limit AS inline_limit FROM effective_access_settings)
        SELECT (SELECT count(*) FROM (SELECT 1 FROM group_memberships m
                                       WHERE m.tenant_id = g.tenant_id AND m.group_id = g.id
                                       LIMIT (SELECT inline_limit FROM settings) + 1) AS bounded) AS rows,
-              (SELECT inline_limit FROM settings) AS inline_limit
+              (SELECT inline_limit FROM settings) AS inline_limit,
+              g.version
          FROM groups g
         WHERE g.tenant_id = $1 AND g.id = $2 AND g.deletion_requested_at IS NULL
           FOR UPDATE OF g`,
       [tenantId, groupId],
     );
-    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit };
+    return rows[0] && { rows: Number(rows[0].rows), inlineLimit: rows[0].inline_limit, version: rows[0].version };
   }
 
   /** Memberships and the group's assignments go with it (ON DELETE CASCADE); false when there was none. */

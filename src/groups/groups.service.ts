@@ -3,10 +3,12 @@ import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
+import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionsRepository } from '../deletions/deletions.repository';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { UsersErrors } from '../users/users.errors';
@@ -32,14 +34,20 @@ export class GroupsService {
     private readonly deletions: DeletionsRepository,
   ) {}
 
-  create(tenantId: string, actor: Actor, input: CreateGroupDto): Promise<GroupResponse> {
-    return this.changes.write(tenantId, actor, GROUP_VIOLATIONS, async (tx) => {
+  create(
+    tenantId: string,
+    actor: Actor,
+    input: CreateGroupDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<Versioned<GroupResponse>> {
+    const write = async (tx: Tx) => {
       const group = await this.groups.insert(tenantId, { name: input.name, description: input.description ?? null }, tx);
       return {
-        result: toGroupResponse(group),
-        audit: { action: 'group.created', target: { type: 'group', id: group.id }, details: { ...input } },
+        result: new Versioned(toGroupResponse(group), group.version),
+        audit: { action: 'group.created' as const, target: { type: 'group' as const, id: group.id }, details: { ...input } },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, GROUP_VIOLATIONS, write, { idempotency });
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
@@ -49,18 +57,29 @@ export class GroupsService {
     return new Page(rows.map(toGroupResponse), page.page, page.perPage, total);
   }
 
-  async get(tenantId: string, groupId: string): Promise<GroupResponse> {
+  async get(tenantId: string, groupId: string): Promise<Versioned<GroupResponse>> {
     const group = await this.groups.find(tenantId, groupId);
     if (!group) throw GroupsErrors.notFound.error();
-    return toGroupResponse(group);
+    return new Versioned(toGroupResponse(group), group.version);
   }
 
-  update(tenantId: string, groupId: string, actor: Actor, input: UpdateGroupDto): Promise<GroupResponse> {
+  /** With If-Match: only if the group is still at a version it names (412 otherwise, nothing changed). */
+  update(
+    tenantId: string,
+    groupId: string,
+    actor: Actor,
+    input: UpdateGroupDto,
+    ifMatch?: IfMatch,
+  ): Promise<Versioned<GroupResponse>> {
     return this.changes.write(tenantId, actor, GROUP_VIOLATIONS, async (tx) => {
-      const group = await this.groups.update(tenantId, groupId, input, tx);
-      if (!group) throw GroupsErrors.notFound.error();
+      const group = await this.groups.update(tenantId, groupId, input, matchableVersions(ifMatch), tx);
+      if (!group) {
+        throw namesVersions(ifMatch) && (await this.groups.exists(tenantId, groupId))
+          ? GroupsErrors.versionMismatch.error()
+          : GroupsErrors.notFound.error();
+      }
       return {
-        result: toGroupResponse(group),
+        result: new Versioned(toGroupResponse(group), group.version),
         audit: { action: 'group.updated', target: { type: 'group', id: groupId }, details: { ...input } },
       };
     });
@@ -69,12 +88,15 @@ export class GroupsService {
   /**
    * Memberships and the group's assignments go with it. A small group is deleted now
    * (undefined: 204); a large one is invisible from now on, its assignments gone, and its
-   * memberships removed in the background (the deletion: 202).
+   * memberships removed in the background (the deletion: 202). With If-Match: only if the
+   * group is still at a version it names (412 otherwise), compared while its row is locked.
    */
-  remove(tenantId: string, groupId: string, actor: Actor): Promise<DeletionResponse | undefined> {
+  remove(tenantId: string, groupId: string, actor: Actor, ifMatch?: IfMatch): Promise<DeletionResponse | undefined> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
       const size = await this.groups.lockForDeletion(tenantId, groupId, tx);
       if (!size) throw GroupsErrors.notFound.error();
+      const versions = matchableVersions(ifMatch);
+      if (versions && !versions.includes(size.version)) throw GroupsErrors.versionMismatch.error();
       const target = { type: 'group', id: groupId } as const;
       if (size.rows <= size.inlineLimit) {
         await this.groups.delete(tenantId, groupId, tx);
@@ -99,7 +121,13 @@ export class GroupsService {
     return new Page(rows.map(toGroupMemberResponse), page.page, page.perPage, total);
   }
 
-  async addMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<GroupMemberResponse> {
+  async addMember(
+    tenantId: string,
+    groupId: string,
+    userId: string,
+    actor: Actor,
+    idempotency?: IdempotentRequest,
+  ): Promise<GroupMemberResponse> {
     const write = async (tx: Tx) => {
       const held = await this.members.holdForMember(tenantId, groupId, userId, tx);
       if (!held.tenant || !held.group) throw GroupsErrors.notFound.error();
@@ -115,7 +143,7 @@ export class GroupsService {
         },
       };
     };
-    return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, write, { workHoldsTenant: true });
+    return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, write, { workHoldsTenant: true, idempotency });
   }
 
   removeMember(tenantId: string, groupId: string, userId: string, actor: Actor): Promise<void> {

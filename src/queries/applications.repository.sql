@@ -9,7 +9,8 @@ SELECT
   client_id,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   applications
 WHERE
@@ -40,7 +41,8 @@ SELECT
   client_id,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   applications
 WHERE
@@ -73,7 +75,8 @@ SELECT
   client_id,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   applications
 WHERE
@@ -122,7 +125,8 @@ RETURNING
   client_id,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- ApplicationsRepository.update
 UPDATE applications
@@ -148,6 +152,10 @@ WHERE
   tenant_id = $1
   AND id = $2
   AND deletion_requested_at IS NULL
+  AND (
+    $7::INTEGER[] IS NULL
+    OR version = ANY ($7::INTEGER[])
+  )
 RETURNING
   id,
   tenant_id,
@@ -156,7 +164,8 @@ RETURNING
   client_id,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- ApplicationsRepository.lockForDeletion
 SELECT
@@ -185,7 +194,8 @@ SELECT
       inline_fanout_limit
     FROM
       effective_access_settings
-  ) AS inline_limit
+  ) AS inline_limit,
+  a.version
 FROM
   applications a
 WHERE

@@ -7,7 +7,8 @@ SELECT
   name,
   description,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   groups
 WHERE
@@ -36,7 +37,8 @@ SELECT
   name,
   description,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   groups
 WHERE
@@ -67,7 +69,8 @@ SELECT
   name,
   description,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   groups
 WHERE
@@ -114,7 +117,8 @@ RETURNING
   name,
   description,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- GroupsRepository.update
 UPDATE groups
@@ -138,13 +142,18 @@ WHERE
   tenant_id = $1
   AND id = $2
   AND deletion_requested_at IS NULL
+  AND (
+    $6::INTEGER[] IS NULL
+    OR version = ANY ($6::INTEGER[])
+  )
 RETURNING
   id,
   tenant_id,
   name,
   description,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- GroupsRepository.lockForDeletion
 WITH
@@ -181,7 +190,8 @@ SELECT
       inline_limit
     FROM
       settings
-  ) AS inline_limit
+  ) AS inline_limit,
+  g.version
 FROM
   groups g
 WHERE

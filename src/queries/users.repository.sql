@@ -8,7 +8,8 @@ SELECT
   display_name,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   users
 WHERE
@@ -36,7 +37,8 @@ SELECT
   display_name,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   users
 WHERE
@@ -72,7 +74,8 @@ SELECT
   display_name,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 FROM
   users
 WHERE
@@ -118,7 +121,8 @@ RETURNING
   display_name,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- UsersRepository.update
 UPDATE users
@@ -137,6 +141,10 @@ SET
 WHERE
   tenant_id = $1
   AND id = $2
+  AND (
+    $6::INTEGER[] IS NULL
+    OR version = ANY ($6::INTEGER[])
+  )
 RETURNING
   id,
   tenant_id,
@@ -144,10 +152,15 @@ RETURNING
   display_name,
   status,
   created_at,
-  updated_at
+  updated_at,
+  version
 
 -- UsersRepository.delete
 DELETE FROM users
 WHERE
   tenant_id = $1
   AND id = $2
+  AND (
+    $3::INTEGER[] IS NULL
+    OR version = ANY ($3::INTEGER[])
+  )

@@ -11,6 +11,7 @@ import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
+import { IdempotencyKey, IdempotentRequest } from '../idempotency/idempotent-request';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { UpdateTenantDto } from './dto/update-tenant.dto';
@@ -31,9 +32,14 @@ export class TenantsController {
     status: 201,
     response: ApiResponseEnvelope(TenantResponse),
     errors: [TenantsErrors.slugTaken],
+    idempotent: true,
   })
-  create(@CurrentPrincipal() actor: Principal, @Body() body: CreateTenantDto): Promise<TenantResponse> {
-    return this.tenants.create(actor, body);
+  create(
+    @CurrentPrincipal() actor: Principal,
+    @Body() body: CreateTenantDto,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<TenantResponse> {
+    return this.tenants.create(actor, body, idempotency);
   }
 
   @Get()

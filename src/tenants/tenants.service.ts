@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import { type Actor, Principal } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionsRepository } from '../deletions/deletions.repository';
 import { DeletionResponse } from '../deletions/dto/deletion.dto';
 import { toDeletionResponse } from '../deletions/dto/deletion.mapper';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { CreateTenantDto } from './dto/create-tenant.dto';
 import { TenantResponse } from './dto/tenant.dto';
 import { toTenantResponse } from './dto/tenant.mapper';
@@ -23,19 +25,20 @@ export class TenantsService {
     private readonly deletions: DeletionsRepository,
   ) {}
 
-  create(actor: Actor, input: CreateTenantDto): Promise<TenantResponse> {
-    return this.changes.write(undefined, actor, VIOLATIONS, async (tx) => {
+  create(actor: Actor, input: CreateTenantDto, idempotency?: IdempotentRequest): Promise<TenantResponse> {
+    const write = async (tx: Tx) => {
       const tenant = await this.tenants.insert({ name: input.name, slug: input.slug, status: input.status ?? 'active' }, tx);
       return {
         result: toTenantResponse(tenant),
         audit: {
           tenantId: tenant.id,
-          action: 'tenant.created',
-          target: { type: 'tenant', id: tenant.id },
+          action: 'tenant.created' as const,
+          target: { type: 'tenant' as const, id: tenant.id },
           details: { ...input },
         },
       };
-    });
+    };
+    return this.changes.write(undefined, actor, VIOLATIONS, write, { idempotency });
   }
 
   /** A platform admin sees every tenant; anyone else only the one their token acts in. */

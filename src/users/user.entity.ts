@@ -36,6 +36,10 @@ export class UserEntity {
   @Column({ name: 'status', type: 'varchar', length: 16, default: 'active' })
   status!: UserStatus;
 
+  /** Maintained by the database (a trigger adds one on every change of the representation): the ETag. */
+  @Column({ name: 'version', type: 'integer', default: 1, insert: false, update: false })
+  version!: number;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -7,6 +7,8 @@ import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { type IfMatch, IfMatchHeader, Versioned } from '../common/http/versioned';
+import { IdempotencyKey, IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQueryDto } from './dto/list-users-query.dto';
@@ -28,9 +30,16 @@ export class UsersController {
     status: 201,
     response: ApiResponseEnvelope(UserResponse),
     errors: [TenantsErrors.notFound, UsersErrors.emailTaken],
+    idempotent: true,
+    etag: true,
   })
-  create(@TenantId() tenantId: string, @CurrentPrincipal() actor: Principal, @Body() body: CreateUserDto): Promise<UserResponse> {
-    return this.users.create(tenantId, actor, body);
+  create(
+    @TenantId() tenantId: string,
+    @CurrentPrincipal() actor: Principal,
+    @Body() body: CreateUserDto,
+    @IdempotencyKey() idempotency: IdempotentRequest | undefined,
+  ): Promise<Versioned<UserResponse>> {
+    return this.users.create(tenantId, actor, body, idempotency);
   }
 
   @Get()
@@ -48,8 +57,15 @@ export class UsersController {
 
   @Get(':user_id')
   @RequireScopes(Scope.UsersRead)
-  @Endpoint({ summary: 'Get User', status: 200, response: ApiResponseEnvelope(UserResponse), errors: [UsersErrors.notFound] })
-  get(@TenantId() tenantId: string, @Param('user_id', UuidParamPipe) userId: string): Promise<UserResponse> {
+  @Endpoint({
+    summary: 'Get User',
+    status: 200,
+    response: ApiResponseEnvelope(UserResponse),
+    errors: [UsersErrors.notFound],
+    etag: true,
+    ifNoneMatch: true,
+  })
+  get(@TenantId() tenantId: string, @Param('user_id', UuidParamPipe) userId: string): Promise<Versioned<UserResponse>> {
     return this.users.get(tenantId, userId);
   }
 
@@ -59,15 +75,18 @@ export class UsersController {
     summary: 'Update User',
     status: 200,
     response: ApiResponseEnvelope(UserResponse),
-    errors: [UsersErrors.notFound, UsersErrors.emailTaken],
+    errors: [UsersErrors.notFound, UsersErrors.emailTaken, UsersErrors.versionMismatch],
+    etag: true,
+    ifMatch: true,
   })
   update(
     @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @CurrentPrincipal() actor: Principal,
     @Body() body: UpdateUserDto,
-  ): Promise<UserResponse> {
-    return this.users.update(tenantId, userId, actor, body);
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
+  ): Promise<Versioned<UserResponse>> {
+    return this.users.update(tenantId, userId, actor, body, ifMatch);
   }
 
   @Delete(':user_id')
@@ -76,13 +95,15 @@ export class UsersController {
     summary: 'Delete User',
     description: 'Deletes the user with their group memberships and application assignments.',
     status: 204,
-    errors: [UsersErrors.notFound],
+    errors: [UsersErrors.notFound, UsersErrors.versionMismatch],
+    ifMatch: true,
   })
   remove(
     @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @CurrentPrincipal() actor: Principal,
+    @IfMatchHeader() ifMatch: IfMatch | undefined,
   ): Promise<void> {
-    return this.users.remove(tenantId, userId, actor);
+    return this.users.remove(tenantId, userId, actor, ifMatch);
   }
 }

@@ -18,6 +18,8 @@ export interface UserRow {
   status: UserStatus;
   created_at: Date;
   updated_at: Date;
+  /** Maintained by the database: one more on every change of the representation (the ETag). */
+  version: number;
 }
 
 export interface UserFields {
@@ -26,7 +28,7 @@ export interface UserFields {
   status: UserStatus;
 }
 
-const COLUMNS = 'id, tenant_id, email, display_name, status, created_at, updated_at';
+const COLUMNS = 'id, tenant_id, email, display_name, status, created_at, updated_at, version';
 
 @Injectable()
 export class UsersRepository {
@@ -58,11 +60,12 @@ export class UsersRepository {
   }
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.user] })
-  async exists(tenantId: string, userId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 AND ${TENANT_IS_LIVE}`, [
-      tenantId,
-      userId,
-    ]);
+  async exists(tenantId: string, userId: string, tx?: Tx): Promise<boolean> {
+    const { rows } = await runSql(
+      tx ?? this.dataSource,
+      `SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2 AND ${TENANT_IS_LIVE}`,
+      [tenantId, userId],
+    );
     return rows.length > 0;
   }
 
@@ -76,9 +79,19 @@ export class UsersRepository {
     return rows[0];
   }
 
-  /** Changes the fields given; `updated_at` moves only when a value changes. */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.user, { display_name: 'Renamed' }, Dummy.tx] })
-  async update(tenantId: string, userId: string, changes: Partial<UserFields>, tx: Tx): Promise<UserRow | undefined> {
+  /**
+   * Changes the fields given; `updated_at` (and `version`) move only when a value changes.
+   * `versions`: the change applies only to one of these versions (If-Match), checked by the
+   * statement itself; null: to any.
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, { display_name: 'Renamed' }, null, Dummy.tx] })
+  async update(
+    tenantId: string,
+    userId: string,
+    changes: Partial<UserFields>,
+    versions: number[] | null,
+    tx: Tx,
+  ): Promise<UserRow | undefined> {
     const { rows } = await runSql<UserRow>(
       tx,
       `UPDATE users
@@ -86,17 +99,24 @@ export class UsersRepository {
               updated_at = CASE WHEN (coalesce($3, email), coalesce($4, display_name), coalesce($5, status))
                                      IS DISTINCT FROM (email, display_name, status)
                                 THEN now() ELSE updated_at END
-        WHERE tenant_id = $1 AND id = $2
+        WHERE tenant_id = $1 AND id = $2 AND ($6::integer[] IS NULL OR version = ANY ($6::integer[]))
         RETURNING ${COLUMNS}`,
-      [tenantId, userId, changes.email ?? null, changes.display_name ?? null, changes.status ?? null],
+      [tenantId, userId, changes.email ?? null, changes.display_name ?? null, changes.status ?? null, versions],
     );
     return rows[0];
   }
 
-  /** Memberships and assignments go with the user (ON DELETE CASCADE); false when there was none. */
-  @GenerateSql({ params: [Dummy.tenant, Dummy.user, Dummy.tx] })
-  async delete(tenantId: string, userId: string, tx: Tx): Promise<boolean> {
-    const { affected } = await runSql(tx, `DELETE FROM users WHERE tenant_id = $1 AND id = $2`, [tenantId, userId]);
+  /**
+   * Memberships and assignments go with the user (ON DELETE CASCADE); false when there was
+   * none (or, with `versions` (If-Match), none of those versions).
+   */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, null, Dummy.tx] })
+  async delete(tenantId: string, userId: string, versions: number[] | null, tx: Tx): Promise<boolean> {
+    const { affected } = await runSql(
+      tx,
+      `DELETE FROM users WHERE tenant_id = $1 AND id = $2 AND ($3::integer[] IS NULL OR version = ANY ($3::integer[]))`,
+      [tenantId, userId, versions],
+    );
     return affected === 1;
   }
 }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
+import type { Tx } from '../common/database/transaction';
 import { Page, PageRequest } from '../common/http/page';
+import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
+import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { TenantsErrors } from '../tenants/tenants.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -21,18 +24,24 @@ export class UsersService {
     private readonly changes: ChangeWriter,
   ) {}
 
-  create(tenantId: string, actor: Actor, input: CreateUserDto): Promise<UserResponse> {
-    return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+  create(
+    tenantId: string,
+    actor: Actor,
+    input: CreateUserDto,
+    idempotency?: IdempotentRequest,
+  ): Promise<Versioned<UserResponse>> {
+    const write = async (tx: Tx) => {
       const user = await this.users.insert(
         tenantId,
         { email: input.email, display_name: input.display_name, status: input.status ?? 'active' },
         tx,
       );
       return {
-        result: toUserResponse(user),
-        audit: { action: 'user.created', target: { type: 'user', id: user.id }, details: { ...input } },
+        result: new Versioned(toUserResponse(user), user.version),
+        audit: { action: 'user.created' as const, target: { type: 'user' as const, id: user.id }, details: { ...input } },
       };
-    });
+    };
+    return this.changes.write(tenantId, actor, VIOLATIONS, write, { idempotency });
   }
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
@@ -42,33 +51,48 @@ export class UsersService {
     return new Page(rows.map(toUserResponse), page.page, page.perPage, total);
   }
 
-  async get(tenantId: string, userId: string): Promise<UserResponse> {
+  async get(tenantId: string, userId: string): Promise<Versioned<UserResponse>> {
     const user = await this.users.find(tenantId, userId);
     if (!user) throw UsersErrors.notFound.error();
-    return toUserResponse(user);
+    return new Versioned(toUserResponse(user), user.version);
   }
 
-  update(tenantId: string, userId: string, actor: Actor, input: UpdateUserDto): Promise<UserResponse> {
+  /** With If-Match: only if the user is still at a version it names (412 otherwise, nothing changed). */
+  update(
+    tenantId: string,
+    userId: string,
+    actor: Actor,
+    input: UpdateUserDto,
+    ifMatch?: IfMatch,
+  ): Promise<Versioned<UserResponse>> {
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
-      const user = await this.users.update(tenantId, userId, input, tx);
-      if (!user) throw UsersErrors.notFound.error();
+      const user = await this.users.update(tenantId, userId, input, matchableVersions(ifMatch), tx);
+      if (!user) throw await this.missOf(tenantId, userId, ifMatch);
       return {
-        result: toUserResponse(user),
+        result: new Versioned(toUserResponse(user), user.version),
         audit: { action: 'user.updated', target: { type: 'user', id: userId }, details: { ...input } },
       };
     });
   }
 
   /** Memberships and assignments go with the user (ON DELETE CASCADE, one statement). */
-  remove(tenantId: string, userId: string, actor: Actor): Promise<void> {
+  remove(tenantId: string, userId: string, actor: Actor, ifMatch?: IfMatch): Promise<void> {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
-      if (!(await this.users.delete(tenantId, userId, tx))) throw UsersErrors.notFound.error();
+      if (!(await this.users.delete(tenantId, userId, matchableVersions(ifMatch), tx)))
+        throw await this.missOf(tenantId, userId, ifMatch);
       return { result: undefined, audit: { action: 'user.deleted', target: { type: 'user', id: userId } } };
     });
   }
 
-  /** 404 unless the user exists in this tenant. */
-  async assertExists(tenantId: string, userId: string): Promise<void> {
-    if (!(await this.users.exists(tenantId, userId))) throw UsersErrors.notFound.error();
+  /** Why a conditional change found no row: the user is not there (404), or at another version (412). */
+  private async missOf(tenantId: string, userId: string, ifMatch: IfMatch | undefined): Promise<Error> {
+    return namesVersions(ifMatch) && (await this.users.exists(tenantId, userId))
+      ? UsersErrors.versionMismatch.error()
+      : UsersErrors.notFound.error();
+  }
+
+  /** 404 unless the user exists in this tenant (read in the transaction `tx` when given). */
+  async assertExists(tenantId: string, userId: string, tx?: Tx): Promise<void> {
+    if (!(await this.users.exists(tenantId, userId, tx))) throw UsersErrors.notFound.error();
   }
 }

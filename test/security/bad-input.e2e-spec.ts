@@ -39,6 +39,8 @@ interface Attempt {
   /** An object is sent as JSON; a string or Buffer as is. */
   body?: unknown;
   contentType?: string;
+  /** Request headers (the conditional and idempotency headers an operation documents). */
+  headers?: Record<string, string>;
   /** Bad input the contract says is refused: these statuses only (and it must be refused). */
   expect?: number[];
   /** For a 422: an issue whose loc starts like this must be there. */
@@ -124,6 +126,7 @@ describe('Bad input (generated from the OpenAPI document)', () => {
     const method = spec.method ?? operation.method;
     let request = t.http[method](path).set(bearer(tokenFor(operation)));
     if (spec.contentType) request = request.set('Content-Type', spec.contentType);
+    for (const [name, value] of Object.entries(spec.headers ?? {})) request = request.set(name, value);
     let response: Response;
     const started = Date.now();
     try {
@@ -228,6 +231,71 @@ describe('Bad input (generated from the OpenAPI document)', () => {
       if (!operation.isWrite) attempts.push({ operation, what: 'an unknown query parameter', query: 'unexpected=1&__proto__=x' });
     }
     expect(attempts.length).toBeGreaterThan(100);
+    expect(await run(attempts)).toEqual([]);
+  }, 120_000);
+
+  it('header parameters: malformed Idempotency-Key (422), malformed or stale If-Match (422, 412), malformed If-None-Match (422)', async () => {
+    const attempts: Attempt[] = [];
+    const headerNamed = (operation: ApiOperation, name: string) =>
+      operation.parameters.some((parameter) => parameter.in === 'header' && parameter.name === name);
+    for (const operation of operations) {
+      const body = validBody(operation, world);
+      if (headerNamed(operation, 'Idempotency-Key')) {
+        for (const [what, key] of [
+          ['empty', ''],
+          ['blank', '   '],
+          ['256 characters', 'k'.repeat(256)],
+          ['with a tab', 'a\tb'],
+          ['latin-1', 'cl\u00e9'],
+          ['an unterminated escape in a quoted key', '"abc\\"'],
+          ['a lone quote inside a quoted key', '"a"b"'],
+          ['an empty quoted key', '""'],
+        ]) {
+          attempts.push({
+            operation,
+            what: `Idempotency-Key ${what}`,
+            body,
+            headers: { 'Idempotency-Key': key },
+            expect: [422],
+            loc: ['header', 'idempotency-key'],
+          });
+        }
+      }
+      if (headerNamed(operation, 'If-Match')) {
+        for (const value of ['v1', '"v1', 'W/', '"a" "b"', ',', '"\u00e9\t"']) {
+          attempts.push({
+            operation,
+            what: `If-Match ${JSON.stringify(value)}`,
+            body: operation.body ? body : undefined,
+            headers: { 'If-Match': value },
+            expect: [422],
+            loc: ['header', 'if-match'],
+          });
+        }
+        // Well-formed but naming no current version: 412, and nothing changes.
+        for (const value of ['"v999"', 'W/"v1"', '"other"', '"v0", "v2147483648"']) {
+          attempts.push({
+            operation,
+            what: `stale If-Match ${value}`,
+            body: operation.body ? body : undefined,
+            headers: { 'If-Match': value },
+            expect: [412],
+          });
+        }
+      }
+      if (headerNamed(operation, 'If-None-Match')) {
+        for (const value of ['v1', '"v1', 'W/"', ',']) {
+          attempts.push({
+            operation,
+            what: `If-None-Match ${JSON.stringify(value)}`,
+            headers: { 'If-None-Match': value },
+            expect: [422],
+            loc: ['header', 'if-none-match'],
+          });
+        }
+      }
+    }
+    expect(attempts.length).toBeGreaterThan(80);
     expect(await run(attempts)).toEqual([]);
   }, 120_000);
 
@@ -486,8 +554,8 @@ function shapeProblems(label: string, response: Response, loc?: Array<string | n
         typeof issue.type !== 'string'
       ) {
         problems.push(`${label}: 422 issue not {loc, msg, type}: ${JSON.stringify(issue)}`);
-      } else if (!['body', 'query', 'path'].includes(issue.loc[0] as string)) {
-        problems.push(`${label}: 422 loc does not start with body/query/path: ${JSON.stringify(issue)}`);
+      } else if (!['body', 'query', 'path', 'header'].includes(issue.loc[0] as string)) {
+        problems.push(`${label}: 422 loc does not start with body/query/path/header: ${JSON.stringify(issue)}`);
       }
     }
     if (loc && !(detail as Array<{ loc: unknown[] }>).some((issue) => loc.every((part, index) => issue.loc?.[index] === part))) {

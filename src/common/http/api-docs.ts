@@ -1,7 +1,8 @@
 import { applyDecorators, HttpCode, Type } from '@nestjs/common';
-import { ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { AuthErrors } from '../auth/auth.errors';
 import type { DocumentedError } from '../errors/api-error';
+import { IdempotencyErrors } from '../errors/idempotency.errors';
 import { ErrorResponse, HTTPValidationError } from './validation-error.dto';
 
 type DocumentedStatus = 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 503 | 504;
@@ -42,26 +43,91 @@ export interface EndpointOptions {
   example?: unknown;
   /** A DELETE that may instead be accepted for the background: its 202 body (the deletion to poll). */
   accepted?: Type<unknown>;
+  /** A POST that creates or assigns: takes an `Idempotency-Key` (replays: `Idempotent-Replayed`; in flight: 409). */
+  idempotent?: boolean;
+  /** The success response carries the resource's `ETag`. */
+  etag?: boolean;
+  /** A GET that answers 304 when `If-None-Match` names the current ETag. */
+  ifNoneMatch?: boolean;
+  /** A PATCH or DELETE that takes `If-Match` (list the resource's 412 error in `errors`). */
+  ifMatch?: boolean;
 }
+
+const ETAG_HEADER = {
+  description: 'The version of the resource, a strong entity tag (`"v3"`): send it in `If-Match` or `If-None-Match`.',
+  schema: { type: 'string' },
+};
+
+const IDEMPOTENT_HEADERS = [
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. ' +
+      'Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; ' +
+      'with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. ' +
+      "Keys are scoped to the tenant and the token's subject. A request that fails records nothing.",
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  }),
+];
 
 /** Documents an operation the way the original backend did, and sets its success status. */
 export function Endpoint(options: EndpointOptions) {
   const messages = new Map<DocumentedStatus, Set<string>>();
-  for (const error of [...(options.public ? [] : AUTHENTICATED_ERRORS), ...(options.errors ?? [])]) {
-    const status = typeof error === 'number' ? error : error.status;
-    const listed = messages.get(status) ?? new Set<string>();
-    if (typeof error !== 'number') listed.add(error.documented);
-    messages.set(status, listed);
-  }
+  for (const error of [...(options.public ? [] : AUTHENTICATED_ERRORS), ...(options.errors ?? [])]) add(messages, error);
+  if (options.idempotent) add(messages, IdempotencyErrors.inFlight);
+  const successHeaders = {
+    ...(options.etag ? { ETag: ETAG_HEADER } : {}),
+    ...(options.idempotent
+      ? {
+          'Idempotent-Replayed': {
+            description: '`true` when this is the stored response of an earlier request with the same Idempotency-Key.',
+            schema: { type: 'string', enum: ['true'] },
+          },
+        }
+      : {}),
+  };
   return applyDecorators(
     ApiOperation({ summary: options.summary, description: options.description }),
     HttpCode(options.status),
+    ...(options.idempotent ? IDEMPOTENT_HEADERS : []),
+    ...(options.ifNoneMatch
+      ? [
+          ApiHeader({
+            name: 'If-None-Match',
+            required: false,
+            description: 'ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.',
+            schema: { type: 'string' },
+          }),
+        ]
+      : []),
+    ...(options.ifMatch
+      ? [
+          ApiHeader({
+            name: 'If-Match',
+            required: false,
+            description:
+              'Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.',
+            schema: { type: 'string' },
+          }),
+        ]
+      : []),
     ApiResponse({
       status: options.status,
       description: 'Successful Response',
       type: options.response,
       ...(options.example === undefined ? {} : { example: options.example }),
+      ...(Object.keys(successHeaders).length > 0 ? { headers: successHeaders } : {}),
     }),
+    ...(options.ifNoneMatch
+      ? [
+          ApiResponse({
+            status: 304,
+            description: 'Not Modified: the ETag named in If-None-Match is current; no body.',
+            headers: { ETag: ETAG_HEADER },
+          }),
+        ]
+      : []),
     ...(options.accepted
       ? [
           ApiResponse({
@@ -81,6 +147,13 @@ export function Endpoint(options: EndpointOptions) {
       }),
     ),
   );
+}
+
+function add(messages: Map<DocumentedStatus, Set<string>>, error: DocumentedStatus | DocumentedError): void {
+  const status = typeof error === 'number' ? error : error.status;
+  const listed = messages.get(status) ?? new Set<string>();
+  if (typeof error !== 'number') listed.add(error.documented);
+  messages.set(status, listed);
 }
 
 /** `No such resource in this tenant: "User not found", "Application not found"` (422 keeps the reference's words). */

@@ -6,6 +6,8 @@ import { EffectiveAccessIndex1796227773891 } from './1796227773891-EffectiveAcce
 import { EffectiveAccessFill1796227773892 } from './1796227773892-EffectiveAccessFill';
 import { AsyncDeletion1796233000000 } from './1796233000000-AsyncDeletion';
 import { GroupMemberCountRemoved1796234000000 } from './1796234000000-GroupMemberCountRemoved';
+import { ResourceVersions1796300000000 } from './1796300000000-ResourceVersions';
+import { IdempotencyKeys1796300000001 } from './1796300000001-IdempotencyKeys';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   EffectiveAccessFill1796227773892,
   AsyncDeletion1796233000000,
   GroupMemberCountRemoved1796234000000,
+  ResourceVersions1796300000000,
+  IdempotencyKeys1796300000001,
 ];

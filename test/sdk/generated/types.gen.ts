@@ -545,6 +545,12 @@ export type ListTenantsApiV1TenantsGetResponse = ListTenantsApiV1TenantsGetRespo
 
 export type CreateTenantApiV1TenantsPostData = {
   body: TenantCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path?: never;
   query?: never;
   url: '/api/v1/tenants';
@@ -560,7 +566,7 @@ export type CreateTenantApiV1TenantsPostErrors = {
    */
   403: ErrorResponse;
   /**
-   * Conflicts with existing data: "A tenant with this slug already exists"
+   * Conflicts with existing data: "A tenant with this slug already exists", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -853,6 +859,12 @@ export type ListApplicationsApiV1TenantsTenantIdApplicationsGetResponse =
 
 export type CreateApplicationApiV1TenantsTenantIdApplicationsPostData = {
   body: ApplicationCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -874,6 +886,10 @@ export type CreateApplicationApiV1TenantsTenantIdApplicationsPostErrors = {
    */
   404: ErrorResponse;
   /**
+   * Conflicts with existing data: "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
+   */
+  409: ErrorResponse;
+  /**
    * Validation Error
    */
   422: HttpValidationError;
@@ -894,6 +910,12 @@ export type CreateApplicationApiV1TenantsTenantIdApplicationsPostResponse =
 
 export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -915,6 +937,10 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
    * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The application has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -940,6 +966,12 @@ export type DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDelete
 
 export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -982,6 +1014,12 @@ export type GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetRespon
 
 export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchData = {
   body: ApplicationUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     application_id: string;
@@ -1003,6 +1041,10 @@ export type UpdateApplicationApiV1TenantsTenantIdApplicationsApplicationIdPatchE
    * No such resource in this tenant: "Application not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The application has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1316,6 +1358,12 @@ export type ListGroupsApiV1TenantsTenantIdGroupsGetResponse =
 
 export type CreateGroupApiV1TenantsTenantIdGroupsPostData = {
   body: GroupCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1337,7 +1385,7 @@ export type CreateGroupApiV1TenantsTenantIdGroupsPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "A group with this name already exists in this tenant"
+   * Conflicts with existing data: "A group with this name already exists in this tenant", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1361,6 +1409,12 @@ export type CreateGroupApiV1TenantsTenantIdGroupsPostResponse =
 
 export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1382,6 +1436,10 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteErrors = {
    * No such resource in this tenant: "Group not found"
    */
   404: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The group has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1407,6 +1465,12 @@ export type DeleteGroupApiV1TenantsTenantIdGroupsGroupIdDeleteResponse =
 
 export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1449,6 +1513,12 @@ export type GetGroupApiV1TenantsTenantIdGroupsGroupIdGetResponse =
 
 export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchData = {
   body: GroupUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1474,6 +1544,10 @@ export type UpdateGroupApiV1TenantsTenantIdGroupsGroupIdPatchErrors = {
    * Conflicts with existing data: "A group with this name already exists in this tenant"
    */
   409: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The group has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
@@ -1713,6 +1787,12 @@ export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetResponse 
 
 export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostData = {
   body: GroupMemberCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -1735,7 +1815,7 @@ export type AddGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "User is already a member of this group"
+   * Conflicts with existing data: "User is already a member of this group", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1850,6 +1930,12 @@ export type ListUsersApiV1TenantsTenantIdUsersGetResponse =
 
 export type CreateUserApiV1TenantsTenantIdUsersPostData = {
   body: UserCreate;
+  headers?: {
+    /**
+     * Makes a retry safe (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters, unique per request, e.g. a UUID. Within 24 hours, the same key with the same request replays the first response (with `Idempotent-Replayed: true`) without doing the work again; with another body or operation it is a 422; while the first request is in flight, a 409 with `Retry-After: 1`. Keys are scoped to the tenant and the token's subject. A request that fails records nothing.
+     */
+    'Idempotency-Key'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1871,7 +1957,7 @@ export type CreateUserApiV1TenantsTenantIdUsersPostErrors = {
    */
   404: ErrorResponse;
   /**
-   * Conflicts with existing data: "A user with this email already exists in this tenant"
+   * Conflicts with existing data: "A user with this email already exists in this tenant", "A request with this Idempotency-Key is still being processed; retry after it completes to get its response"
    */
   409: ErrorResponse;
   /**
@@ -1895,6 +1981,12 @@ export type CreateUserApiV1TenantsTenantIdUsersPostResponse =
 
 export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteData = {
   body?: never;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -1917,6 +2009,10 @@ export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteErrors = {
    */
   404: ErrorResponse;
   /**
+   * The resource changed since the version the request names: "The user has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
+  /**
    * Validation Error
    */
   422: HttpValidationError;
@@ -1937,6 +2033,12 @@ export type DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteResponse =
 
 export type GetUserApiV1TenantsTenantIdUsersUserIdGetData = {
   body?: never;
+  headers?: {
+    /**
+     * ETags (or `*`) the caller holds: when one is current, the answer is 304 without a body.
+     */
+    'If-None-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -1979,6 +2081,12 @@ export type GetUserApiV1TenantsTenantIdUsersUserIdGetResponse =
 
 export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchData = {
   body: UserUpdate;
+  headers?: {
+    /**
+     * Changes the resource only at one of these ETags (`*`: at any), checked atomically with the change; otherwise 412 and nothing changes.
+     */
+    'If-Match'?: string;
+  };
   path: {
     tenant_id: string;
     user_id: string;
@@ -2004,6 +2112,10 @@ export type UpdateUserApiV1TenantsTenantIdUsersUserIdPatchErrors = {
    * Conflicts with existing data: "A user with this email already exists in this tenant"
    */
   409: ErrorResponse;
+  /**
+   * The resource changed since the version the request names: "The user has changed since the version named in If-Match; read it again (GET) for its current ETag"
+   */
+  412: ErrorResponse;
   /**
    * Validation Error
    */
