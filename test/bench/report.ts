@@ -239,11 +239,14 @@ export function printReport(report: BenchReport): void {
     '',
     formatTable(report.operations),
     '',
-    formatShapes(report.shapes),
-    '',
-    'write targets (at 1M users):',
-    ...report.targetChecks.map((check) => `  ${check.met ? 'ok  ' : 'MISS'} ${check.target}: ${check.value}`),
-    '',
+    ...(report.shapes.length > 0 ? [formatShapes(report.shapes), ''] : []),
+    ...(report.targetChecks.length > 0
+      ? [
+          'write targets (at 1M users):',
+          ...report.targetChecks.map((check) => `  ${check.met ? 'ok  ' : 'MISS'} ${check.target}: ${check.value}`),
+          '',
+        ]
+      : []),
     `service max RSS: ${memory.serviceMaxRssMb} MB (baseline ${memory.baselineMaxRssMb} MB; ${memory.samples} samples every ${memory.intervalMs} ms)`,
   ];
   for (const result of report.operations) {

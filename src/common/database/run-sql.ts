@@ -1,4 +1,6 @@
-import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import type { Pool } from 'pg';
+import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sqlRecorder } from './sql-recorder';
 
 /** Where a statement runs: the pool (reads), or a transaction's manager (writes). */
@@ -21,6 +23,18 @@ export async function runSql<T = Record<string, unknown>>(
   parameters: unknown[],
 ): Promise<SqlResult<T>> {
   sqlRecorder.current?.(sql);
+  if (source instanceof DataSource && !source.driver.isReplicated) {
+    // A statement outside a transaction goes straight to the driver's pool: a TypeORM query
+    // runner per statement cost more CPU than the cheapest reads themselves. Failures keep
+    // TypeORM's shape, which the error mapping reads.
+    const pool = (source.driver as PostgresDriver).master as Pool;
+    try {
+      const result = await pool.query(sql, parameters);
+      return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
+    } catch (error) {
+      throw new QueryFailedError(sql, parameters, error as Error);
+    }
+  }
   const joined = source instanceof EntityManager ? source.queryRunner : undefined;
   const runner: QueryRunner = joined ?? (source instanceof DataSource ? source : source.connection).createQueryRunner();
   try {
