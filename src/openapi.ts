@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { EVENT_DATA_CLASSES, EVENT_MODELS } from './change-events/dto/change-event.dto';
 import { PLATFORM_ADMIN, Scope, TENANT_SCOPES } from './common/auth/scopes';
 import { EXAMPLE_IDS } from './common/http/examples';
 import { ErrorResponse, HTTPValidationError, ValidationErrorItem } from './common/http/validation-error.dto';
@@ -68,11 +69,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'One check or a batch of up to 100; reads only. Needs `access:check`.',
     )
     .addTag('Audit', 'The append-only trail of every successful change: who, what, which resource, when, in which request.')
+    .addTag(
+      'Webhooks',
+      'Change events POSTed to your URL as they commit, signed (`IAM-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`), ' +
+        'at least once, in order per subscription, retried for a day. Needs `webhooks:read` / `webhooks:write`.',
+    )
+    .addTag(
+      'Change Events',
+      'Every committed change that can alter who may use what (the outbox webhooks and NATS are fed from). One schema per type: `<Type>Event`.',
+    )
     .addTag('Health', 'Liveness and readiness probes; no token needed.')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     autoTagControllers: false,
-    extraModels: [HTTPValidationError, ValidationErrorItem, ErrorResponse],
+    extraModels: [HTTPValidationError, ValidationErrorItem, ErrorResponse, ...EVENT_DATA_CLASSES, ...EVENT_MODELS],
   });
   // Private code (package.json: UNLICENSED): no licence is granted, and the document says so.
   document.info.license = { name: 'Proprietary' };
