@@ -43,7 +43,8 @@ export class WebhookDispatcher {
 
   /** One round; returns how many deliveries were attempted. */
   async dispatchBatch(): Promise<number> {
-    const leaseSeconds = Math.ceil(this.env.WEBHOOK_TIMEOUT_MS / 1000) + 30;
+    // Longer than a POST can take: a lease that expires means the instance died mid-delivery (the event goes out again).
+    const leaseSeconds = Math.ceil((2 * this.env.WEBHOOK_TIMEOUT_MS) / 1000) + 1;
     const due = await this.deliveries.claimDue(this.env.WEBHOOK_CONCURRENCY, leaseSeconds);
     await Promise.all(due.map((delivery) => this.deliver(delivery)));
     return due.length;
