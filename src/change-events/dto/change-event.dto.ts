@@ -120,7 +120,7 @@ export const ChangeEventResponse = eventModel(
   'A committed change that can alter who may use what. The schema of each type is `<Type>Event` (e.g. `AssignmentUserAssignedEvent`).',
   { enum: CHANGE_EVENT_TYPES, example: 'assignment.user_assigned' },
   {
-    oneOf: [...new Set(Object.values(EVENT_DATA_MODELS))].map((model) => ({ $ref: getSchemaPath(model) })),
+    anyOf: [...new Set(Object.values(EVENT_DATA_MODELS))].map((model) => ({ $ref: getSchemaPath(model) })),
     example: { user_id: USER_ID.example, application_id: APPLICATION_ID.example },
   },
 );
