@@ -7,6 +7,7 @@ import { WEBHOOK_STATUSES, type WebhookStatus } from '../webhook-subscription.en
 
 const URL_PROPERTY = {
   type: 'string',
+  format: 'uri',
   maxLength: 2048,
   description:
     'Where events are POSTed: https (http only in development or with WEBHOOK_ALLOW_HTTP), on a host that does not ' +
