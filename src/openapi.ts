@@ -116,11 +116,22 @@ function declareWebhooks(document: OpenAPIObject): void {
             {
               in: 'header',
               name: 'IAM-Signature',
-              ...header('`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`', 't=1767268800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd'),
+              ...header(
+                '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`',
+                't=1767268800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+              ),
             },
-            { in: 'header', name: 'IAM-Event-Id', ...header('The event id: de-duplicate by it.', '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f') },
+            {
+              in: 'header',
+              name: 'IAM-Event-Id',
+              ...header('The event id: de-duplicate by it.', '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f'),
+            },
             { in: 'header', name: 'IAM-Event-Type', ...header('The event type.', type) },
-            { in: 'header', name: 'IAM-Delivery-Attempt', ...header('1 for the first POST of this event to this subscription.', '1') },
+            {
+              in: 'header',
+              name: 'IAM-Delivery-Attempt',
+              ...header('1 for the first POST of this event to this subscription.', '1'),
+            },
           ],
           requestBody: {
             required: true,

@@ -3,11 +3,7 @@ import { toChangeEventPayload } from '../change-events/change-event-payload';
 import { Environment } from '../config/environment';
 import { SIGNATURE_HEADER, signatureHeader } from '../webhooks/signature';
 import type { UrlPolicy } from '../webhooks/url-guard';
-import {
-  type AttemptRecord,
-  type DueDelivery,
-  WebhookDeliveriesRepository,
-} from '../webhooks/webhook-deliveries.repository';
+import { type AttemptRecord, type DueDelivery, WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
 import type { AttemptOutcome } from '../webhooks/webhook-delivery-attempt.entity';
 import { sendWebhook } from '../webhooks/webhook-sender';
 import { urlPolicyOf } from '../webhooks/webhooks.service';
@@ -85,7 +81,12 @@ export class WebhookDispatcher {
       const reason = this.pauseReason(health.consecutive_failures, health.failing_seconds, record);
       if (reason) {
         await this.deliveries.pause(delivery.tenant_id, delivery.subscription_id, reason, tx);
-        this.logger.warn({ msg: 'webhook subscription paused', tenantId: delivery.tenant_id, subscriptionId: delivery.subscription_id, reason });
+        this.logger.warn({
+          msg: 'webhook subscription paused',
+          tenantId: delivery.tenant_id,
+          subscriptionId: delivery.subscription_id,
+          reason,
+        });
       }
     });
   }

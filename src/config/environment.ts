@@ -137,7 +137,9 @@ export class Environment {
   NATS_STREAM = 'IAM_CHANGE_EVENTS';
 
   @Transform(emptyToUndefined)
-  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'NATS_SUBJECT_PREFIX must be dot-separated tokens without wildcards' })
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, {
+    message: 'NATS_SUBJECT_PREFIX must be dot-separated tokens without wildcards',
+  })
   NATS_SUBJECT_PREFIX = 'iam.events';
 
   /** Events the relay takes per batch. */

@@ -156,7 +156,16 @@ export class WebhookDeliveriesRepository {
               (tenant_id, delivery_id, subscription_id, event_id, event_type, attempt, status_code, error, duration_ms, outcome)
        SELECT d.tenant_id, d.id, d.subscription_id, d.event_id, $3, $4, $5, $6, $7, $8
          FROM webhook_deliveries d WHERE d.tenant_id = $1 AND d.id = $2`,
-      [tenantId, deliveryId, delivery.type, attempt.attempt, attempt.statusCode, attempt.error, attempt.durationMs, attempt.outcome],
+      [
+        tenantId,
+        deliveryId,
+        delivery.type,
+        attempt.attempt,
+        attempt.statusCode,
+        attempt.error,
+        attempt.durationMs,
+        attempt.outcome,
+      ],
     );
     await runSql(
       tx,

@@ -1,6 +1,6 @@
+import type { LookupAddress, LookupOptions } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
-import type { LookupAddress, LookupOptions } from 'node:dns';
 import { checkUrlShape, resolveAllowed, type UrlPolicy, UrlRefused } from './url-guard';
 
 /** What one POST came to: the receiver's status, or why there was none. */
@@ -42,15 +42,14 @@ export async function sendWebhook(
   }
   const lookup = (hostname: string, options: LookupOptions, callback: LookupCallback) => {
     resolveAllowed(hostname, policy).then(
-      (addresses) =>
-        options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family),
+      (addresses) => (options.all ? callback(null, addresses) : callback(null, addresses[0].address, addresses[0].family)),
       (error: Error) => callback(error, ''),
     );
   };
   const options: RequestOptions = {
     method: 'POST',
     headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
-    lookup: lookup as RequestOptions['lookup'],
+    lookup: lookup,
     timeout: timeoutMs,
   };
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -59,7 +59,12 @@ export class WebhooksController {
 
   @Get(':webhook_id')
   @RequireScopes(Scope.WebhooksRead)
-  @Endpoint({ summary: 'Get Webhook', status: 200, response: ApiResponseEnvelope(WebhookResponse), errors: [WebhooksErrors.notFound] })
+  @Endpoint({
+    summary: 'Get Webhook',
+    status: 200,
+    response: ApiResponseEnvelope(WebhookResponse),
+    errors: [WebhooksErrors.notFound],
+  })
   get(@TenantId() tenantId: string, @Param('webhook_id', UuidParamPipe) id: string): Promise<WebhookResponse> {
     return this.webhooks.get(tenantId, id);
   }

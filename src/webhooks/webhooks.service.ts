@@ -90,7 +90,10 @@ export class WebhooksService {
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
       const row = await this.subscriptions.rotateSecret(tenantId, id, secret, tx);
       if (!row) throw WebhooksErrors.notFound.error();
-      return { result: { ...toWebhookResponse(row), secret }, audit: { action: 'webhook.secret_rotated', target: { type: 'webhook', id } } };
+      return {
+        result: { ...toWebhookResponse(row), secret },
+        audit: { action: 'webhook.secret_rotated', target: { type: 'webhook', id } },
+      };
     });
   }
 

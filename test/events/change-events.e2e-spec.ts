@@ -74,7 +74,13 @@ describe('Change events', () => {
   };
 
   const subscribe = async (body: Record<string, unknown> = {}) =>
-    (await t.http.post(`${base()}/webhooks`).set(auth()).send({ url: receiver.url, ...body }).expect(201)).body.data as {
+    (
+      await t.http
+        .post(`${base()}/webhooks`)
+        .set(auth())
+        .send({ url: receiver.url, ...body })
+        .expect(201)
+    ).body.data as {
       id: string;
       secret: string;
       status: string;
@@ -97,11 +103,22 @@ describe('Change events', () => {
   it('records an event for every change that can alter who may use what, with the ids involved', async () => {
     const user = await createUser(t, tenant);
     const group = await createGroup(t, tenant);
-    const [app1, app2, app3] = [await createApplication(t, tenant), await createApplication(t, tenant), await createApplication(t, tenant)];
-    const as = (requestId: string) => ({ ...bearer(tokenFor(tenant.id, undefined, 'alice@idp.example')), 'X-Request-ID': requestId });
+    const [app1, app2, app3] = [
+      await createApplication(t, tenant),
+      await createApplication(t, tenant),
+      await createApplication(t, tenant),
+    ];
+    const as = (requestId: string) => ({
+      ...bearer(tokenFor(tenant.id, undefined, 'alice@idp.example')),
+      'X-Request-ID': requestId,
+    });
 
     await t.http.post(`${base()}/users/${user}/applications`).set(as('r1')).send({ application_id: app1 }).expect(201);
-    await t.http.post(`${base()}/users/${user}/applications/bulk`).set(as('r2')).send({ application_ids: [app1, app2, app3] }).expect(201);
+    await t.http
+      .post(`${base()}/users/${user}/applications/bulk`)
+      .set(as('r2'))
+      .send({ application_ids: [app1, app2, app3] })
+      .expect(201);
     await t.http.delete(`${base()}/users/${user}/applications/${app2}`).set(as('r3')).expect(204);
     await t.http.post(`${base()}/groups/${group}/applications`).set(as('r4')).send({ application_id: app1 }).expect(201);
     await t.http.delete(`${base()}/groups/${group}/applications/${app1}`).set(as('r5')).expect(204);
@@ -228,14 +245,20 @@ describe('Change events', () => {
     const user = await createUser(t, tenant);
     const app = await createApplication(t, tenant);
     await t.http.post(`${base()}/users/${user}/applications`).set(auth()).send({ application_id: app }).expect(201);
-    await t.http.post(`${base()}/groups/${await createGroup(t, tenant)}/members`).set(auth()).send({ user_id: user }).expect(201); // not subscribed
+    await t.http
+      .post(`${base()}/groups/${await createGroup(t, tenant)}/members`)
+      .set(auth())
+      .send({ user_id: user })
+      .expect(201); // not subscribed
     await t.http.delete(`${base()}/users/${user}/applications/${app}`).set(auth()).expect(204);
     await pumpUntil(() => receiver.accepted.length >= 2);
     await sleep(50);
     expect(await dispatcher.dispatchBatch()).toBe(0);
 
     const [assigned, unassigned] = (await events()).filter((event) => event.type.startsWith('assignment.'));
-    expect(receiver.received.map((delivery) => [delivery.body.id, delivery.status, delivery.headers['iam-delivery-attempt']])).toEqual([
+    expect(
+      receiver.received.map((delivery) => [delivery.body.id, delivery.status, delivery.headers['iam-delivery-attempt']]),
+    ).toEqual([
       [assigned.id, 500, '1'],
       [assigned.id, 500, '2'],
       [assigned.id, 500, '3'],
@@ -244,7 +267,13 @@ describe('Change events', () => {
     ]);
     const attempts = (await t.http.get(`${base()}/webhooks/${hook.id}/deliveries`).set(auth()).expect(200)).body;
     expect(attempts.pagination.total_items).toBe(5);
-    expect(attempts.data.map((attempt: { status_code: number; outcome: string; attempt: number }) => [attempt.status_code, attempt.outcome, attempt.attempt])).toEqual([
+    expect(
+      attempts.data.map((attempt: { status_code: number; outcome: string; attempt: number }) => [
+        attempt.status_code,
+        attempt.outcome,
+        attempt.attempt,
+      ]),
+    ).toEqual([
       [200, 'delivered', 1],
       [200, 'delivered', 4],
       [500, 'retrying', 3],
@@ -326,13 +355,15 @@ describe('Change events', () => {
         if (Date.now() > deadline) throw new Error('the subscription was not paused');
         if ((await strictDispatcher.dispatchBatch()) === 0) await sleep(20);
       }
-      const attempts = (await t.http.get(`${base()}/webhooks/${hook.id}/deliveries?per_page=100`).set(auth()).expect(200)).body.data;
+      const attempts = (await t.http.get(`${base()}/webhooks/${hook.id}/deliveries?per_page=100`).set(auth()).expect(200)).body
+        .data;
       expect(attempts.filter((attempt: { outcome: string }) => attempt.outcome === 'failed')).toHaveLength(2);
       // Paused: nothing more goes out; resumed: the queue is delivered, in order.
       const count = receiver.received.length;
       expect(await strictDispatcher.dispatchBatch()).toBe(0);
       receiver.respond = () => 200;
-      const resumed = (await t.http.patch(`${base()}/webhooks/${hook.id}`).set(auth()).send({ status: 'active' }).expect(200)).body.data;
+      const resumed = (await t.http.patch(`${base()}/webhooks/${hook.id}`).set(auth()).send({ status: 'active' }).expect(200))
+        .body.data;
       expect(resumed).toMatchObject({ status: 'active', paused_reason: null });
       await pumpUntil(() => receiver.accepted.length >= 1);
       expect(receiver.received.length).toBe(count + 1);
@@ -387,7 +418,8 @@ describe('Change events', () => {
     for (let page = 1; ; page += 1) {
       const body = (await t.http.get(`${base()}/audit-events?per_page=100&page=${page}`).set(token).expect(200)).body;
       for (const entry of body.data as Array<{ action: string; target_id: string; details: { application_id?: string } }>) {
-        if (entry.action.startsWith('assignment.')) audit.push(`${entry.action} ${entry.target_id} ${entry.details.application_id}`);
+        if (entry.action.startsWith('assignment.'))
+          audit.push(`${entry.action} ${entry.target_id} ${entry.details.application_id}`);
       }
       if (page >= body.pagination.total_pages) break;
     }
@@ -443,14 +475,30 @@ describe('Webhook URLs', () => {
     ['https://user:pw@hooks.example.com/hook', 'must not contain credentials'],
     ['not a url', 'not a valid absolute URL'],
   ])('refuses %s (422 at body.url), and creates nothing', async (url, message) => {
-    const response = await t.http.post(`/api/v1/tenants/${tenant.id}/webhooks`).set(bearer(tenant.token)).send({ url }).expect(422);
+    const response = await t.http
+      .post(`/api/v1/tenants/${tenant.id}/webhooks`)
+      .set(bearer(tenant.token))
+      .send({ url })
+      .expect(422);
     expect(response.body.detail).toEqual([{ loc: ['body', 'url'], msg: expect.stringContaining(message), type: 'url_refused' }]);
     const list = (await t.http.get(`/api/v1/tenants/${tenant.id}/webhooks`).set(bearer(tenant.token)).expect(200)).body;
     expect(list.pagination.total_items).toBe(0);
   });
 
   it('classifies addresses', () => {
-    for (const address of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.1.1', '169.254.1.1', '::1', 'fc00::1', 'fe80::1', '::', 'ff02::1', '::ffff:10.0.0.1']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.1.1',
+      '::1',
+      'fc00::1',
+      'fe80::1',
+      '::',
+      'ff02::1',
+      '::ffff:10.0.0.1',
+    ]) {
       expect([address, isBlockedAddress(address)]).toEqual([address, true]);
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:2800:220:1:248:1893:25c8:1946', '172.32.0.1']) {
@@ -460,8 +508,15 @@ describe('Webhook URLs', () => {
 
   it('needs webhooks:write to create and webhooks:read to list', async () => {
     const readOnly = bearer(tokenFor(tenant.id, [Scope.WebhooksRead]));
-    await t.http.post(`/api/v1/tenants/${tenant.id}/webhooks`).set(readOnly).send({ url: 'https://hooks.example.com/x' }).expect(403);
+    await t.http
+      .post(`/api/v1/tenants/${tenant.id}/webhooks`)
+      .set(readOnly)
+      .send({ url: 'https://hooks.example.com/x' })
+      .expect(403);
     await t.http.get(`/api/v1/tenants/${tenant.id}/webhooks`).set(readOnly).expect(200);
-    await t.http.get(`/api/v1/tenants/${tenant.id}/webhooks`).set(bearer(tokenFor(tenant.id, [Scope.UsersRead]))).expect(403);
+    await t.http
+      .get(`/api/v1/tenants/${tenant.id}/webhooks`)
+      .set(bearer(tokenFor(tenant.id, [Scope.UsersRead])))
+      .expect(403);
   });
 });

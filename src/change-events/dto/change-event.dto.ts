@@ -41,7 +41,10 @@ export class UserDeletedEventData {
   @ApiProperty(USER_ID) user_id!: string;
 }
 
-@ApiSchema({ name: 'GroupDeletedEventData', description: 'A group was deleted (or its deletion accepted): it grants nothing any more.' })
+@ApiSchema({
+  name: 'GroupDeletedEventData',
+  description: 'A group was deleted (or its deletion accepted): it grants nothing any more.',
+})
 export class GroupDeletedEventData {
   @ApiProperty(GROUP_ID) group_id!: string;
   @ApiPropertyOptional(DELETION_ID) deletion_id?: string;
@@ -82,7 +85,12 @@ export function eventSchemaName(type: ChangeEventType): string {
 function eventModel(name: string, description: string, type: { enum: readonly string[]; example: string }, data: object) {
   @ApiSchema({ name, description })
   class EventModel {
-    @ApiProperty({ type: 'string', format: 'uuid', description: 'The event id: de-duplicate by it.', example: '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f' })
+    @ApiProperty({
+      type: 'string',
+      format: 'uuid',
+      description: 'The event id: de-duplicate by it.',
+      example: '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f',
+    })
     id!: string;
 
     @ApiProperty({ enum: type.enum, example: type.example })
@@ -91,13 +99,23 @@ function eventModel(name: string, description: string, type: { enum: readonly st
     @ApiProperty({ type: 'string', format: 'uuid', example: '7d9f3c2e-1b4a-4c8e-9f0a-2b3c4d5e6f70' })
     tenant_id!: string;
 
-    @ApiProperty({ type: 'string', format: 'date-time', description: 'When the change was made (inside its transaction).', example: '2026-01-01T12:00:00.000Z' })
+    @ApiProperty({
+      type: 'string',
+      format: 'date-time',
+      description: 'When the change was made (inside its transaction).',
+      example: '2026-01-01T12:00:00.000Z',
+    })
     occurred_at!: string;
 
     @ApiProperty({ type: 'string', description: 'The `sub` of the token that made the change.', example: 'alice@idp.example' })
     actor!: string;
 
-    @ApiProperty({ type: 'string', nullable: true, description: 'The X-Request-ID of the request that made it.', example: 'req-7f3a' })
+    @ApiProperty({
+      type: 'string',
+      nullable: true,
+      description: 'The X-Request-ID of the request that made it.',
+      example: 'req-7f3a',
+    })
     request_id!: string | null;
 
     @ApiProperty(data)
@@ -109,9 +127,14 @@ function eventModel(name: string, description: string, type: { enum: readonly st
 
 /** One schema per event type (components), e.g. `AssignmentUserAssignedEvent`. */
 export const EVENT_MODELS = CHANGE_EVENT_TYPES.map((type) =>
-  eventModel(eventSchemaName(type), `The \`${type}\` change event.`, { enum: [type], example: type }, {
-    allOf: [{ $ref: getSchemaPath(EVENT_DATA_MODELS[type]) }],
-  }),
+  eventModel(
+    eventSchemaName(type),
+    `The \`${type}\` change event.`,
+    { enum: [type], example: type },
+    {
+      allOf: [{ $ref: getSchemaPath(EVENT_DATA_MODELS[type]) }],
+    },
+  ),
 );
 
 /** Any change event: `type` says which, and which schema `data` follows. */

@@ -31,7 +31,7 @@ export class CreateWebhookDto {
   @MaxLength(2048)
   url!: string;
 
-  @ApiPropertyOptional({ ...EVENT_TYPES_PROPERTY, default: [] } as ApiPropertyOptions)
+  @ApiPropertyOptional({ ...EVENT_TYPES_PROPERTY, default: [] })
   @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(CHANGE_EVENT_TYPES.length)
@@ -109,7 +109,12 @@ export class WebhookDeliveryAttemptResponse {
   @ApiProperty({ type: 'string', format: 'uuid', example: '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' })
   id!: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid', description: 'The delivery (one per event and subscription).', example: '6c7d8e9f-0a1b-4c2d-8e3f-4a5b6c7d8e9f' })
+  @ApiProperty({
+    type: 'string',
+    format: 'uuid',
+    description: 'The delivery (one per event and subscription).',
+    example: '6c7d8e9f-0a1b-4c2d-8e3f-4a5b6c7d8e9f',
+  })
   delivery_id!: string;
 
   @ApiProperty({ type: 'string', format: 'uuid', example: '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f' })
@@ -127,7 +132,12 @@ export class WebhookDeliveryAttemptResponse {
   @ApiProperty({ type: 'integer', nullable: true, description: "The receiver's HTTP status; null when none came.", example: 200 })
   status_code!: number | null;
 
-  @ApiProperty({ type: 'string', nullable: true, description: 'Why there was no status (timeout, refused address, ...).', example: null })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'Why there was no status (timeout, refused address, ...).',
+    example: null,
+  })
   error!: string | null;
 
   @ApiProperty({ type: 'integer', example: 42 })
