@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { verifyIamSignature } from '../../examples/verify-webhook-signature';
 import { EventRelay } from '../../src/background/event-relay';
 import { WebhookDispatcher } from '../../src/background/webhook-dispatcher';
@@ -483,6 +485,12 @@ describe('Webhook URLs', () => {
     expect(response.body.detail).toEqual([{ loc: ['body', 'url'], msg: expect.stringContaining(message), type: 'url_refused' }]);
     const list = (await t.http.get(`/api/v1/tenants/${tenant.id}/webhooks`).set(bearer(tenant.token)).expect(200)).body;
     expect(list.pagination.total_items).toBe(0);
+  });
+
+  it('the README shows the receiver recipe the tests use, verbatim', () => {
+    const root = join(__dirname, '..', '..');
+    const recipe = readFileSync(join(root, 'examples', 'verify-webhook-signature.js'), 'utf8').trimEnd();
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`\`\`js\n${recipe}\n\`\`\``);
   });
 
   it('classifies addresses', () => {
