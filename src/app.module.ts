@@ -5,6 +5,7 @@ import { ApplicationsModule } from './applications/applications.module';
 import { AssignmentsModule } from './assignments/assignments.module';
 import { AuditModule } from './audit/audit.module';
 import { BackgroundModule } from './background/background.module';
+import { ChangeEventsModule } from './change-events/change-events.module';
 import { AuthModule } from './common/auth/auth.module';
 import { ConfigModule } from './config/config.module';
 import { Environment } from './config/environment';
@@ -13,6 +14,7 @@ import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -44,6 +46,8 @@ export class AppModule {
         AssignmentsModule,
         AccessChecksModule,
         AuditModule,
+        ChangeEventsModule,
+        WebhooksModule,
         BackgroundModule,
       ],
     };

@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { CHANGE_EVENT_TYPES } from './change-events/change-event-types';
+import { EVENT_DATA_CLASSES, EVENT_MODELS, eventSchemaName } from './change-events/dto/change-event.dto';
 import { PLATFORM_ADMIN, Scope, TENANT_SCOPES } from './common/auth/scopes';
 import { EXAMPLE_IDS } from './common/http/examples';
 import { ErrorResponse, HTTPValidationError, ValidationErrorItem } from './common/http/validation-error.dto';
@@ -68,20 +70,81 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'One check or a batch of up to 100; reads only. Needs `access:check`.',
     )
     .addTag('Audit', 'The append-only trail of every successful change: who, what, which resource, when, in which request.')
+    .addTag(
+      'Webhooks',
+      'Change events POSTed to your URL as they commit, signed (`IAM-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`), ' +
+        'at least once, in order per subscription, retried for a day. Needs `webhooks:read` / `webhooks:write`.',
+    )
+    .addTag(
+      'Change Events',
+      'Every committed change that can alter who may use what (the outbox webhooks and NATS are fed from). One schema per type: `<Type>Event`.',
+    )
     .addTag('Health', 'Liveness and readiness probes; no token needed.')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     autoTagControllers: false,
-    extraModels: [HTTPValidationError, ValidationErrorItem, ErrorResponse],
+    extraModels: [HTTPValidationError, ValidationErrorItem, ErrorResponse, ...EVENT_DATA_CLASSES, ...EVENT_MODELS],
   });
   // Private code (package.json: UNLICENSED): no licence is granted, and the document says so.
   document.info.license = { name: 'Proprietary' };
+  declareWebhooks(document);
   applyOperationIds(document);
   orderPathParameters(document);
   declarePublicOperations(document);
   exemplifyPathParameters(document);
   exemplifyModelProperties(document);
   return document;
+}
+
+/**
+ * OpenAPI 3.1 `webhooks`: what the service POSTs to a subscription's URL, one entry per
+ * event type, each with its schema (`<Type>Event`) and the headers that come with it.
+ */
+function declareWebhooks(document: OpenAPIObject): void {
+  const header = (description: string, example: string) => ({ required: true, description, schema: { type: 'string' }, example });
+  document.webhooks = Object.fromEntries(
+    CHANGE_EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          tags: ['Webhooks'],
+          summary: `Change Event ${type}`,
+          operationId: `webhook_${type.replace(/[^A-Za-z0-9_]/g, '_')}_post`,
+          description: `Sent to every active subscription that wants \`${type}\` (or every type).`,
+          security: [],
+          parameters: [
+            {
+              in: 'header',
+              name: 'IAM-Signature',
+              ...header(
+                '`t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`',
+                't=1767268800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd',
+              ),
+            },
+            {
+              in: 'header',
+              name: 'IAM-Event-Id',
+              ...header('The event id: de-duplicate by it.', '0f3e2d1c-4b5a-4c6d-9e8f-7a6b5c4d3e2f'),
+            },
+            { in: 'header', name: 'IAM-Event-Type', ...header('The event type.', type) },
+            {
+              in: 'header',
+              name: 'IAM-Delivery-Attempt',
+              ...header('1 for the first POST of this event to this subscription.', '1'),
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${eventSchemaName(type)}` } } },
+          },
+          responses: {
+            '200': { description: 'Any 2xx acknowledges the event.' },
+            '400': { description: 'Any other answer (or none within the time limit) is retried with backoff for a day.' },
+          },
+        },
+      },
+    ]),
+  );
 }
 
 /**

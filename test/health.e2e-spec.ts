@@ -48,15 +48,27 @@ describe('Health', () => {
     await t.close();
   });
 
+  // /health/ready also shows the change-event relay (its lag and failures: information, not readiness).
+  const RELAY = {
+    event_relay: {
+      oldest_pending_seconds: expect.any(Number),
+      pending_events: expect.any(Number),
+      pending_deliveries: expect.any(Number),
+      failed_deliveries_last_hour: expect.any(Number),
+      paused_subscriptions: expect.any(Number),
+    },
+  };
+  const BODIES: Record<string, object> = { '/health/live': { status: 'ok' }, '/health/ready': { status: 'ok', ...RELAY } };
+
   it.each(['/health/live', '/health/ready'])('%s answers 200 without a token, in the envelope', async (path) => {
     const response = await t.http.get(path).expect(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expectOne(response, { status: 'ok' });
+    expectOne(response, BODIES[path]);
   });
 
   it.each(['/health/live', '/health/ready'])('%s ignores a bad token instead of refusing it', async (path) => {
     const response = await t.http.get(path).set('Authorization', 'Bearer garbage').expect(200);
-    expect(response.body.data).toEqual({ status: 'ok' });
+    expect(response.body.data).toEqual(BODIES[path]);
   });
 
   it('echoes the caller’s X-Request-ID', async () => {

@@ -83,7 +83,7 @@ describe('OpenAPI document as documentation', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect([...examples.keys()].sort()).toEqual(['application_id', 'group_id', 'tenant_id', 'user_id']);
+    expect([...examples.keys()].sort()).toEqual(['application_id', 'group_id', 'tenant_id', 'user_id', 'webhook_id']);
     for (const values of examples.values()) expect(values.size).toBe(1);
   });
 

@@ -105,11 +105,20 @@ export class ApplicationsService {
       const target = { type: 'application', id: applicationId } as const;
       if (size.rows <= size.inlineLimit) {
         await this.applications.delete(tenantId, applicationId, tx);
-        return { result: undefined, audit: { action: 'application.deleted', target } };
+        return {
+          result: undefined,
+          audit: { action: 'application.deleted', target },
+          events: [{ type: 'application.deleted', data: { application_id: applicationId } }],
+        };
       }
       await this.applications.markDeleted(tenantId, applicationId, tx);
       const deletion = toDeletionResponse(await this.deletions.accept(tenantId, 'application', applicationId, actor, tx));
-      return { result: deletion, audit: { action: 'application.deleted', target, details: { deletion_id: deletion.id } } };
+      // Emitted at acceptance: from the 202 on, the application grants nothing.
+      return {
+        result: deletion,
+        audit: { action: 'application.deleted', target, details: { deletion_id: deletion.id } },
+        events: [{ type: 'application.deleted', data: { application_id: applicationId, deletion_id: deletion.id } }],
+      };
     });
   }
 

@@ -113,6 +113,7 @@ export class AssignmentsService {
           target: { type: 'user' as const, id: userId },
           details: { application_id: applicationId },
         },
+        events: [{ type: 'assignment.user_assigned' as const, data: { user_id: userId, application_id: applicationId } }],
       };
     };
     return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true, idempotency });
@@ -143,6 +144,7 @@ export class AssignmentsService {
           target: { type: 'group' as const, id: groupId },
           details: { application_id: applicationId },
         },
+        events: [{ type: 'assignment.group_assigned' as const, data: { group_id: groupId, application_id: applicationId } }],
       };
     };
     return this.changes.write(tenantId, actor, VIOLATIONS, write, { workHoldsTenant: true, idempotency });
@@ -183,6 +185,11 @@ export class AssignmentsService {
                 details: { application_ids: assigned },
               }
             : undefined,
+        // One event per application newly assigned: consumers handle one shape, whatever the endpoint.
+        events: assigned.map((applicationId) => ({
+          type: 'assignment.user_assigned' as const,
+          data: { user_id: userId, application_id: applicationId },
+        })),
       };
     };
     return this.changes.write(tenantId, actor, VIOLATIONS, write, { idempotency });
@@ -200,6 +207,7 @@ export class AssignmentsService {
           target: { type: 'user', id: userId },
           details: { application_id: applicationId },
         },
+        events: [{ type: 'assignment.user_unassigned', data: { user_id: userId, application_id: applicationId } }],
       };
     });
   }
@@ -216,6 +224,7 @@ export class AssignmentsService {
           target: { type: 'group', id: groupId },
           details: { application_id: applicationId },
         },
+        events: [{ type: 'assignment.group_unassigned', data: { group_id: groupId, application_id: applicationId } }],
       };
     });
   }

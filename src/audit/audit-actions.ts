@@ -22,8 +22,12 @@ export const AUDIT_ACTIONS = [
   'assignment.user_unassigned',
   'assignment.group_assigned',
   'assignment.group_unassigned',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  'webhook.secret_rotated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_TARGET_TYPES = ['tenant', 'user', 'group', 'application'] as const;
+export const AUDIT_TARGET_TYPES = ['tenant', 'user', 'group', 'application', 'webhook'] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

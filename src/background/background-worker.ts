@@ -3,6 +3,8 @@ import { EffectiveAccessRebuildRepository } from '../access/effective-access-reb
 import { Environment } from '../config/environment';
 import { DeletionPurgeRepository } from '../deletions/deletion-purge.repository';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
+import { EventRelay } from './event-relay';
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 const IDLE_POLL_MS = 250;
 const ERROR_BACKOFF_MS = 2_000;
@@ -14,11 +16,18 @@ interface Task {
   step(): Promise<boolean>;
 }
 
+/** Tasks that run one after another; lanes run side by side, so a slow webhook never delays a rebuild. */
+interface Lane {
+  tasks: Task[];
+  idleMs: number;
+}
+
 /**
  * The service's background work, one batch per transaction, for as long as it runs (unless
  * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own):
  * rebuilds of the effective-access index after large fan-outs, folding its count deltas, and
- * accepted deletions, and removing expired Idempotency-Keys.
+ * accepted deletions, and removing expired Idempotency-Keys; and, in lanes of their own, the
+ * change-event relay (outbox to NATS and webhook queues) and the webhook deliveries.
  * Several instances share the work safely: each batch claims its item with
  * FOR UPDATE SKIP LOCKED.
  */
@@ -26,16 +35,32 @@ interface Task {
 export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BackgroundWorker');
   private readonly tasks: Task[];
+  private readonly relayTask: Task;
+  private readonly dispatchTask: Task;
   private running = false;
-  private loop?: Promise<void>;
-  private wake?: () => void;
+  private loops: Array<Promise<void>> = [];
+  private readonly wakers = new Set<() => void>();
 
   constructor(
     rebuilds: EffectiveAccessRebuildRepository,
     deletions: DeletionPurgeRepository,
     idempotencyKeys: IdempotencyKeysRepository,
+    readonly relay: EventRelay,
+    readonly dispatcher: WebhookDispatcher,
     private readonly env: Environment,
   ) {
+    this.relayTask = {
+      name: 'change-event relay',
+      step: async () => {
+        const batch = await relay.relayBatch();
+        if (batch) this.logger.debug({ msg: 'change events relayed', ...batch });
+        return batch !== undefined;
+      },
+    };
+    this.dispatchTask = {
+      name: 'webhook deliveries',
+      step: async () => (await dispatcher.dispatchBatch()) > 0,
+    };
     this.tasks = [
       {
         name: 'effective-access rebuild',
@@ -67,21 +92,30 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     if (!this.env.BACKGROUND_WORKERS) return;
     this.running = true;
-    this.loop = this.run();
+    const lanes: Lane[] = [
+      { tasks: this.tasks, idleMs: IDLE_POLL_MS },
+      { tasks: [this.relayTask], idleMs: this.env.EVENT_RELAY_POLL_MS },
+      { tasks: [this.dispatchTask], idleMs: this.env.EVENT_RELAY_POLL_MS },
+    ];
+    this.loops = lanes.map((lane) => this.run(lane));
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
   }
 
-  /** Does every pending batch now, until there is none (tests, and the fill command). Returns how many. */
+  /**
+   * Does every pending batch now, until there is none (tests, and the fill command), the
+   * change-event relay included (not the webhook deliveries, which wait for receivers).
+   * Returns how many.
+   */
   async drain(): Promise<number> {
     let batches = 0;
     for (;;) {
       let worked = false;
-      for (const task of this.tasks) {
+      for (const task of [...this.tasks, this.relayTask]) {
         while (await task.step()) {
           worked = true;
           batches += 1;
@@ -91,10 +125,10 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
     }
   }
 
-  private async run(): Promise<void> {
+  private async run(lane: Lane): Promise<void> {
     while (this.running) {
       let worked = false;
-      for (const task of this.tasks) {
+      for (const task of lane.tasks) {
         if (!this.running) break;
         try {
           if (await task.step()) worked = true;
@@ -104,17 +138,19 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
           await this.sleep(ERROR_BACKOFF_MS);
         }
       }
-      if (!worked && this.running) await this.sleep(IDLE_POLL_MS);
+      if (!worked && this.running) await this.sleep(lane.idleMs);
     }
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
   }
 }

@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
+import { ChangeEventsModule } from '../change-events/change-events.module';
 import { DeletionsModule } from '../deletions/deletions.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { BackgroundWorker } from './background-worker';
+import { EventRelay } from './event-relay';
+import { WebhookDispatcher } from './webhook-dispatcher';
 
 /** The service's background work (see BackgroundWorker). Nothing depends on it. */
 @Module({
-  imports: [AccessModule, DeletionsModule, IdempotencyModule],
-  providers: [BackgroundWorker],
-  exports: [BackgroundWorker],
+  imports: [AccessModule, DeletionsModule, IdempotencyModule, ChangeEventsModule, WebhooksModule],
+  providers: [BackgroundWorker, EventRelay, WebhookDispatcher],
+  exports: [BackgroundWorker, EventRelay, WebhookDispatcher],
 })
 export class BackgroundModule {}

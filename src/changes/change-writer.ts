@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type AuditRecord, AuditRepository } from '../audit/audit.repository';
+import type { ChangeEvent } from '../change-events/change-event-types';
+import { ChangeEventsRepository } from '../change-events/change-events.repository';
 import type { Actor } from '../common/auth/principal';
 import { type Tx, violationError, type Violations } from '../common/database/transaction';
 import { IdempotencyErrors, IdempotencyKeyRejections } from '../common/errors/idempotency.errors';
@@ -18,6 +20,11 @@ export interface Change<T> {
     /** The tenant the event belongs to, when the write did not know it up front (a new tenant). */
     tenantId?: string;
   };
+  /**
+   * The change events it causes (changes that can alter who may use what), written to the
+   * outbox in the same transaction: a change that rolls back emits none.
+   */
+  events?: readonly ChangeEvent[];
 }
 
 export interface WriteOptions {
@@ -31,7 +38,8 @@ export interface WriteOptions {
 }
 
 /**
- * The one write path: the change and its audit event in one transaction, so they commit or
+ * The one write path: the change, its audit event and its change events (the outbox the
+ * relay delivers to webhooks and NATS) in one transaction, so they commit or
  * roll back together, with the constraint violations the change can meet answered by the
  * caller's named errors. A write in a tenant first holds the tenant: one that does not exist
  * or is being deleted is a 404, and a deletion of the tenant waits for the writes in flight.
@@ -50,6 +58,7 @@ export class ChangeWriter {
     private readonly audit: AuditRepository,
     private readonly tenants: TenantLockRepository,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
+    private readonly changeEvents: ChangeEventsRepository,
   ) {}
 
   async write<T>(
@@ -65,11 +74,16 @@ export class ChangeWriter {
         if (tenantId !== undefined && !workHoldsTenant && !(await this.tenants.lockLive(tenantId, tx))) {
           throw TENANT_NOT_FOUND.error();
         }
-        const { result, audit } = await work(tx);
+        const { result, audit, events } = await work(tx);
         if (audit) {
           const auditTenant = audit.tenantId ?? tenantId;
           if (auditTenant === undefined) throw new Error(`audit event ${audit.action} names no tenant`);
           await this.audit.insert(auditTenant, actor, audit, tx);
+        }
+        if (events && events.length > 0) {
+          const eventTenant = audit?.tenantId ?? tenantId;
+          if (eventTenant === undefined) throw new Error(`change event ${events[0].type} names no tenant`);
+          await this.changeEvents.insert(eventTenant, actor, events, tx);
         }
         if (idempotency) {
           const { fingerprint, operation } = idempotency;

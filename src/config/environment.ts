@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { parseBooleanText } from '../common/boolean-text';
 
 /** The HS256 secret used when none is configured. Accepted only outside production. */
@@ -125,6 +125,94 @@ export class Environment {
   @Transform(toBoolean)
   @IsIn([true, false])
   BACKGROUND_WORKERS = true;
+
+  /** NATS server(s) of the JetStream the relay also publishes change events to (unset: no NATS). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  NATS_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'NATS_STREAM must be 1 to 64 letters, digits, _ or -' })
+  NATS_STREAM = 'IAM_CHANGE_EVENTS';
+
+  @Transform(emptyToUndefined)
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, {
+    message: 'NATS_SUBJECT_PREFIX must be dot-separated tokens without wildcards',
+  })
+  NATS_SUBJECT_PREFIX = 'iam.events';
+
+  /** Events the relay takes per batch. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  EVENT_RELAY_BATCH_SIZE = 200;
+
+  /** How long an idle relay waits before looking for new events again. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  EVENT_RELAY_POLL_MS = 200;
+
+  /** Webhook URLs may be http:// (otherwise https only; always allowed when NODE_ENV=development). */
+  @Transform(toBoolean)
+  @IsIn([true, false])
+  WEBHOOK_ALLOW_HTTP = false;
+
+  /** Webhook URLs may resolve to loopback, private, link-local, multicast or unspecified addresses. */
+  @Transform(toBoolean)
+  @IsIn([true, false])
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
+
+  /** Time limit of one delivery POST (connect to last byte of the answer). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 10_000;
+
+  /** Subscriptions delivered to at once by one relay (each one event at a time, in order). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  WEBHOOK_CONCURRENCY = 10;
+
+  /** Exponential backoff with full jitter: the n-th retry waits random(0, min(max, base * 2^(n-1))). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BASE_MS = 1_000;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  WEBHOOK_RETRY_MAX_DELAY_MS = 3_600_000;
+
+  /** A delivery is retried for this long after its first attempt, then marked failed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 86_400)
+  WEBHOOK_RETRY_FOR_SECONDS = 86_400;
+
+  /** A subscription is paused after this many events in a row finally failed... */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_PAUSE_AFTER_FAILED_EVENTS = 5;
+
+  /** ...or after failing without a success for this long. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86_400)
+  WEBHOOK_PAUSE_AFTER_SECONDS = 86_400;
 }
 
 const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
@@ -145,6 +233,20 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'LOG_LEVEL',
   'DEMO_SEED',
   'BACKGROUND_WORKERS',
+  'NATS_URL',
+  'NATS_STREAM',
+  'NATS_SUBJECT_PREFIX',
+  'EVENT_RELAY_BATCH_SIZE',
+  'EVENT_RELAY_POLL_MS',
+  'WEBHOOK_ALLOW_HTTP',
+  'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
+  'WEBHOOK_TIMEOUT_MS',
+  'WEBHOOK_CONCURRENCY',
+  'WEBHOOK_RETRY_BASE_MS',
+  'WEBHOOK_RETRY_MAX_DELAY_MS',
+  'WEBHOOK_RETRY_FOR_SECONDS',
+  'WEBHOOK_PAUSE_AFTER_FAILED_EVENTS',
+  'WEBHOOK_PAUSE_AFTER_SECONDS',
 ];
 
 export class EnvironmentError extends Error {}

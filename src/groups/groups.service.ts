@@ -100,11 +100,20 @@ export class GroupsService {
       const target = { type: 'group', id: groupId } as const;
       if (size.rows <= size.inlineLimit) {
         await this.groups.delete(tenantId, groupId, tx);
-        return { result: undefined, audit: { action: 'group.deleted', target } };
+        return {
+          result: undefined,
+          audit: { action: 'group.deleted', target },
+          events: [{ type: 'group.deleted', data: { group_id: groupId } }],
+        };
       }
       await this.groups.markDeleted(tenantId, groupId, tx);
       const deletion = toDeletionResponse(await this.deletions.accept(tenantId, 'group', groupId, actor, tx));
-      return { result: deletion, audit: { action: 'group.deleted', target, details: { deletion_id: deletion.id } } };
+      // Emitted at acceptance: from the 202 on, the group grants nothing.
+      return {
+        result: deletion,
+        audit: { action: 'group.deleted', target, details: { deletion_id: deletion.id } },
+        events: [{ type: 'group.deleted', data: { group_id: groupId, deletion_id: deletion.id } }],
+      };
     });
   }
 
@@ -141,6 +150,7 @@ export class GroupsService {
           target: { type: 'group' as const, id: groupId },
           details: { user_id: userId },
         },
+        events: [{ type: 'group.member_added' as const, data: { group_id: groupId, user_id: userId } }],
       };
     };
     return this.changes.write(tenantId, actor, MEMBER_VIOLATIONS, write, { workHoldsTenant: true, idempotency });
@@ -152,6 +162,7 @@ export class GroupsService {
       return {
         result: undefined,
         audit: { action: 'group.member_removed', target: { type: 'group', id: groupId }, details: { user_id: userId } },
+        events: [{ type: 'group.member_removed', data: { group_id: groupId, user_id: userId } }],
       };
     });
   }

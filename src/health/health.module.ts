@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { ChangeEventsModule } from '../change-events/change-events.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { HealthController } from './health.controller';
 import { HealthRepository } from './health.repository';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService, HealthRepository] })
+@Module({
+  imports: [ChangeEventsModule, WebhooksModule],
+  controllers: [HealthController],
+  providers: [HealthService, HealthRepository],
+})
 export class HealthModule {}

@@ -124,6 +124,16 @@ RETURNING
   updated_at,
   version
 
+-- UsersRepository.lockStatus
+SELECT
+  status
+FROM
+  users
+WHERE
+  tenant_id = $1
+  AND id = $2
+FOR NO KEY UPDATE
+
 -- UsersRepository.update
 UPDATE users
 SET

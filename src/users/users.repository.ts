@@ -79,6 +79,17 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** The user's status, the row held for the rest of the transaction (a status change reads what it changes from). */
+  @GenerateSql({ params: [Dummy.tenant, Dummy.user, Dummy.tx] })
+  async lockStatus(tenantId: string, userId: string, tx: Tx): Promise<string | undefined> {
+    const { rows } = await runSql<{ status: string }>(
+      tx,
+      'SELECT status FROM users WHERE tenant_id = $1 AND id = $2 FOR NO KEY UPDATE',
+      [tenantId, userId],
+    );
+    return rows[0]?.status;
+  }
+
   /**
    * Changes the fields given; `updated_at` (and `version`) move only when a value changes.
    * `versions`: the change applies only to one of these versions (If-Match), checked by the

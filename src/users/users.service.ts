@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { ChangeEvent } from '../change-events/change-event-types';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
@@ -66,11 +67,18 @@ export class UsersService {
     ifMatch?: IfMatch,
   ): Promise<Versioned<UserResponse>> {
     return this.changes.write(tenantId, actor, VIOLATIONS, async (tx) => {
+      // A status change is a change event: the status before it is read with the row held.
+      const previousStatus = input.status !== undefined ? await this.users.lockStatus(tenantId, userId, tx) : undefined;
       const user = await this.users.update(tenantId, userId, input, matchableVersions(ifMatch), tx);
       if (!user) throw await this.missOf(tenantId, userId, ifMatch);
+      const events: ChangeEvent[] =
+        previousStatus !== undefined && previousStatus !== user.status
+          ? [{ type: 'user.status_changed', data: { user_id: userId, previous_status: previousStatus, status: user.status } }]
+          : [];
       return {
         result: new Versioned(toUserResponse(user), user.version),
         audit: { action: 'user.updated', target: { type: 'user', id: userId }, details: { ...input } },
+        events,
       };
     });
   }
@@ -80,7 +88,11 @@ export class UsersService {
     return this.changes.write(tenantId, actor, {}, async (tx) => {
       if (!(await this.users.delete(tenantId, userId, matchableVersions(ifMatch), tx)))
         throw await this.missOf(tenantId, userId, ifMatch);
-      return { result: undefined, audit: { action: 'user.deleted', target: { type: 'user', id: userId } } };
+      return {
+        result: undefined,
+        audit: { action: 'user.deleted', target: { type: 'user', id: userId } },
+        events: [{ type: 'user.deleted', data: { user_id: userId } }],
+      };
     });
   }
 

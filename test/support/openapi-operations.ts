@@ -199,6 +199,8 @@ export function requiredScope(operation: ApiOperation): string {
   if (!area) return operation.isWrite ? PLATFORM_ADMIN : Scope.TenantsRead;
   // The tenant's own deletion, readable like the tenant.
   if (area === 'deletion') return Scope.TenantsRead;
+  // The change events are what webhooks carry: read with the webhooks.
+  if (area === 'change-events') return Scope.WebhooksRead;
   for (const candidate of [area, area.split('-')[0], area.replace(/s$/, '')]) {
     const scope = `${candidate}:${access}`;
     if (KNOWN_SCOPES.includes(scope)) return scope;
@@ -221,7 +223,7 @@ export function hasTenantInPath(operation: ApiOperation): boolean {
 // A tenant with one of everything, and requests filled from it
 // ---------------------------------------------------------------------------------------
 
-export type Kind = 'tenant' | 'user' | 'group' | 'application';
+export type Kind = 'tenant' | 'user' | 'group' | 'application' | 'webhook';
 
 /**
  * A tenant with two users, two groups and two applications. The first of each are linked
@@ -238,6 +240,14 @@ export interface World {
   group2: string;
   application: string;
   application2: string;
+  /** Webhook subscriptions (to a documentation address, RFC 5737: nothing is ever delivered there). */
+  webhook: string;
+  webhook2: string;
+}
+
+/** A webhook URL the service accepts without DNS and that routes nowhere (TEST-NET-3, RFC 5737). */
+export function testWebhookUrl(): string {
+  return `https://203.0.113.10/hooks/${randomUUID()}`;
 }
 
 export async function createWorld(http: supertest.Agent, name = 'World'): Promise<World> {
@@ -268,7 +278,11 @@ export async function createWorld(http: supertest.Agent, name = 'World'): Promis
     link(`${base}/users/${user}/applications`, { application_id: application }),
     link(`${base}/groups/${group}/applications`, { application_id: application }),
   ]);
-  return { tenantId, token: tokenFor(tenantId), user, user2, group, group2, application, application2 };
+  const [webhook, webhook2] = await Promise.all([
+    created(`${base}/webhooks`, { url: testWebhookUrl() }),
+    created(`${base}/webhooks`, { url: testWebhookUrl() }),
+  ]);
+  return { tenantId, token: tokenFor(tenantId), user, user2, group, group2, application, application2, webhook, webhook2 };
 }
 
 /**
@@ -291,7 +305,7 @@ export function kindOfIdName(name: string): Kind | undefined {
   const match = /^(.*)_ids?$/.exec(name);
   if (!match) return undefined;
   const kind = match[1];
-  return (['tenant', 'user', 'group', 'application'] as const).find((candidate) => candidate === kind);
+  return (['tenant', 'user', 'group', 'application', 'webhook'] as const).find((candidate) => candidate === kind);
 }
 
 /** The linked (`target`) or unlinked (`spare`) id of a kind. */
@@ -305,6 +319,8 @@ export function idOf(world: World, kind: Kind, role: 'target' | 'spare'): string
       return role === 'target' ? world.group : world.group2;
     case 'application':
       return role === 'target' ? world.application : world.application2;
+    case 'webhook':
+      return role === 'target' ? world.webhook : world.webhook2;
   }
 }
 
@@ -384,6 +400,7 @@ export function validValue(operation: ApiOperation, name: string, schema: JsonSc
   if (types.includes('boolean')) return true;
   if (types.includes('string')) {
     if (schema.format === 'email') return `${randomUUID()}@example.com`;
+    if (schema.format === 'uri') return testWebhookUrl();
     if (schema.format === 'uuid') throw new Error(`${operation.label}: cannot choose a uuid for ${name}; teach kindOfIdName()`);
     const unique = randomUUID().replace(/-/g, '');
     if (schema.pattern) {

@@ -11,6 +11,9 @@ export const Scope = {
   AssignmentsRead: 'assignments:read',
   AssignmentsWrite: 'assignments:write',
   AuditRead: 'audit:read',
+  /** Webhook subscriptions, their delivery attempts, and the change events they carry. */
+  WebhooksRead: 'webhooks:read',
+  WebhooksWrite: 'webhooks:write',
   /** Ask whether a user may use an application (the gateway's question); nothing else. */
   AccessCheck: 'access:check',
   PlatformAdmin: PLATFORM_ADMIN,

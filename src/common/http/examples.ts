@@ -7,6 +7,7 @@ export const EXAMPLE_IDS = {
   user_id: '2c4d6e8f-0a1b-4c3d-8e5f-6a7b8c9d0e1f',
   group_id: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b',
   application_id: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  webhook_id: '4b5c6d7e-8f9a-4b0c-9d1e-2f3a4b5c6d7e',
 } as const;
 
 export const EXAMPLE_TIMESTAMP = '2026-01-01T12:00:00.000Z';

@@ -8,6 +8,7 @@ import { AsyncDeletion1796233000000 } from './1796233000000-AsyncDeletion';
 import { GroupMemberCountRemoved1796234000000 } from './1796234000000-GroupMemberCountRemoved';
 import { ResourceVersions1796300000000 } from './1796300000000-ResourceVersions';
 import { IdempotencyKeys1796300000001 } from './1796300000001-IdempotencyKeys';
+import { ChangeEvents1796400000000 } from './1796400000000-ChangeEvents';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   GroupMemberCountRemoved1796234000000,
   ResourceVersions1796300000000,
   IdempotencyKeys1796300000001,
+  ChangeEvents1796400000000,
 ];

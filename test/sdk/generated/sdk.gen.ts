@@ -33,6 +33,9 @@ import type {
   CreateUserApiV1TenantsTenantIdUsersPostData,
   CreateUserApiV1TenantsTenantIdUsersPostErrors,
   CreateUserApiV1TenantsTenantIdUsersPostResponses,
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostData,
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors,
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses,
   DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteData,
   DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteErrors,
   DeleteApplicationApiV1TenantsTenantIdApplicationsApplicationIdDeleteResponses,
@@ -45,6 +48,9 @@ import type {
   DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteData,
   DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteErrors,
   DeleteUserApiV1TenantsTenantIdUsersUserIdDeleteResponses,
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteData,
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors,
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses,
   GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetData,
   GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetErrors,
   GetApplicationApiV1TenantsTenantIdApplicationsApplicationIdGetResponses,
@@ -78,12 +84,18 @@ import type {
   GetUserApplicationsApiV1TenantsTenantIdUsersUserIdApplicationsGetData,
   GetUserApplicationsApiV1TenantsTenantIdUsersUserIdApplicationsGetErrors,
   GetUserApplicationsApiV1TenantsTenantIdUsersUserIdApplicationsGetResponses,
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetData,
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors,
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses,
   ListApplicationsApiV1TenantsTenantIdApplicationsGetData,
   ListApplicationsApiV1TenantsTenantIdApplicationsGetErrors,
   ListApplicationsApiV1TenantsTenantIdApplicationsGetResponses,
   ListAuditEventsApiV1TenantsTenantIdAuditEventsGetData,
   ListAuditEventsApiV1TenantsTenantIdAuditEventsGetErrors,
   ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses,
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetData,
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors,
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses,
   ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetData,
   ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetErrors,
   ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetResponses,
@@ -96,6 +108,12 @@ import type {
   ListUsersApiV1TenantsTenantIdUsersGetData,
   ListUsersApiV1TenantsTenantIdUsersGetErrors,
   ListUsersApiV1TenantsTenantIdUsersGetResponses,
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetData,
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors,
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses,
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetData,
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors,
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses,
   LivenessHealthLiveGetData,
   LivenessHealthLiveGetResponses,
   ReadinessHealthReadyGetData,
@@ -104,6 +122,9 @@ import type {
   RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDeleteData,
   RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDeleteErrors,
   RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDeleteResponses,
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostData,
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors,
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses,
   UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteData,
   UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteErrors,
   UnassignApplicationFromGroupApiV1TenantsTenantIdGroupsGroupIdApplicationsApplicationIdDeleteResponses,
@@ -122,6 +143,9 @@ import type {
   UpdateUserApiV1TenantsTenantIdUsersUserIdPatchData,
   UpdateUserApiV1TenantsTenantIdUsersUserIdPatchErrors,
   UpdateUserApiV1TenantsTenantIdUsersUserIdPatchResponses,
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchData,
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors,
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses,
 } from './types.gen';
 
 export type Options<
@@ -479,6 +503,28 @@ export const listAuditEventsApiV1TenantsTenantIdAuditEventsGet = <ThrowOnError e
   >({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/api/v1/tenants/{tenant_id}/audit-events',
+    ...options,
+  });
+
+/**
+ * List Change Events
+ *
+ * The outbox of the tenant: every committed change that can alter who may use what, oldest first, exactly as webhooks and NATS receive them. For catching up after an outage; de-duplicate by `id`.
+ */
+export const listChangeEventsApiV1TenantsTenantIdChangeEventsGet = <ThrowOnError extends boolean = false>(
+  options: Options<ListChangeEventsApiV1TenantsTenantIdChangeEventsGetData, ThrowOnError>,
+): RequestResult<
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses,
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses,
+    ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/change-events',
     ...options,
   });
 
@@ -982,6 +1028,166 @@ export const unassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicati
   });
 
 /**
+ * List Webhooks
+ *
+ * The webhook subscriptions of the tenant, oldest first (ties by id). Secrets are never shown.
+ */
+export const listWebhooksApiV1TenantsTenantIdWebhooksGet = <ThrowOnError extends boolean = false>(
+  options: Options<ListWebhooksApiV1TenantsTenantIdWebhooksGetData, ThrowOnError>,
+): RequestResult<
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses,
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses,
+    ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks',
+    ...options,
+  });
+
+/**
+ * Create Webhook
+ *
+ * Subscribes a URL to the change events of the tenant (all types, or those listed). The answer carries the signing secret, shown this once. A URL that is not https, or whose host resolves to an internal address, is a 422.
+ */
+export const createWebhookApiV1TenantsTenantIdWebhooksPost = <ThrowOnError extends boolean = false>(
+  options: Options<CreateWebhookApiV1TenantsTenantIdWebhooksPostData, ThrowOnError>,
+): RequestResult<
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses,
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).post<
+    CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses,
+    CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Delete Webhook
+ *
+ * Deletes the subscription with its pending deliveries and its delivery attempts.
+ */
+export const deleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDelete = <ThrowOnError extends boolean = false>(
+  options: Options<DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteData, ThrowOnError>,
+): RequestResult<
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses,
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).delete<
+    DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses,
+    DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}',
+    ...options,
+  });
+
+/**
+ * Get Webhook
+ */
+export const getWebhookApiV1TenantsTenantIdWebhooksWebhookIdGet = <ThrowOnError extends boolean = false>(
+  options: Options<GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetData, ThrowOnError>,
+): RequestResult<
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses,
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses,
+    GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}',
+    ...options,
+  });
+
+/**
+ * Update Webhook
+ *
+ * Changes the fields sent. `status: "paused"` stops deliveries (events still queue); `status: "active"` resumes, clears `paused_reason`, and delivers the queue in order.
+ */
+export const updateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatch = <ThrowOnError extends boolean = false>(
+  options: Options<UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchData, ThrowOnError>,
+): RequestResult<
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses,
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).patch<
+    UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses,
+    UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * List Webhook Deliveries
+ *
+ * Every POST to the subscription's URL, newest first: the event, the attempt, the status code and the outcome.
+ */
+export const listWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGet = <ThrowOnError extends boolean = false>(
+  options: Options<ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetData, ThrowOnError>,
+): RequestResult<
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses,
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).get<
+    ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses,
+    ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}/deliveries',
+    ...options,
+  });
+
+/**
+ * Rotate Webhook Secret
+ *
+ * Replaces the signing secret (shown in this answer only); the next delivery is signed with the new one.
+ */
+export const rotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPost = <ThrowOnError extends boolean = false>(
+  options: Options<RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostData, ThrowOnError>,
+): RequestResult<
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses,
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors,
+  ThrowOnError
+> =>
+  (options.client ?? client).post<
+    RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses,
+    RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}/rotate-secret',
+    ...options,
+  });
+
+/**
  * Liveness
  *
  * The process is up. No token needed.
@@ -994,7 +1200,7 @@ export const livenessHealthLiveGet = <ThrowOnError extends boolean = false>(
 /**
  * Readiness
  *
- * The database answers within two seconds. No token needed.
+ * The database answers within two seconds. No token needed. `event_relay` shows the change-event relay: its lag and its failures (information: they do not make the service unready).
  */
 export const readinessHealthReadyGet = <ThrowOnError extends boolean = false>(
   options?: Options<ReadinessHealthReadyGetData, ThrowOnError>,

@@ -4,6 +4,18 @@ export type ClientOptions = {
   baseUrl: `${string}://${string}` | (string & {});
 };
 
+export type Webhooks =
+  | WebhookApplicationDeletedPostWebhookRequest
+  | WebhookAssignmentGroupAssignedPostWebhookRequest
+  | WebhookAssignmentGroupUnassignedPostWebhookRequest
+  | WebhookAssignmentUserAssignedPostWebhookRequest
+  | WebhookAssignmentUserUnassignedPostWebhookRequest
+  | WebhookGroupDeletedPostWebhookRequest
+  | WebhookGroupMemberAddedPostWebhookRequest
+  | WebhookGroupMemberRemovedPostWebhookRequest
+  | WebhookUserDeletedPostWebhookRequest
+  | WebhookUserStatusChangedPostWebhookRequest;
+
 /**
  * Whether the user may use the application, and through what: the same answer as the user's applications (`GET .../users/{user_id}/applications`).
  */
@@ -123,6 +135,11 @@ export type ApiResponseHealthStatus = {
   meta?: MetaResponse;
 };
 
+export type ApiResponseReadinessStatus = {
+  data: ReadinessStatus;
+  meta?: MetaResponse;
+};
+
 export type ApiResponseTenantResponse = {
   data: TenantResponse;
   meta?: MetaResponse;
@@ -135,6 +152,16 @@ export type ApiResponseUserAssignedAppsResponse = {
 
 export type ApiResponseUserResponse = {
   data: UserResponse;
+  meta?: MetaResponse;
+};
+
+export type ApiResponseWebhookResponse = {
+  data: WebhookResponse;
+  meta?: MetaResponse;
+};
+
+export type ApiResponseWebhookWithSecretResponse = {
+  data: WebhookWithSecret;
   meta?: MetaResponse;
 };
 
@@ -191,6 +218,42 @@ export type ApplicationCreate = {
 };
 
 /**
+ * The `application.deleted` change event.
+ */
+export type ApplicationDeletedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: ApplicationDeletedEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'application.deleted';
+};
+
+/**
+ * An application was deleted (or its deletion accepted): nobody may use it any more.
+ */
+export type ApplicationDeletedEventData = {
+  application_id: string;
+  /**
+   * Present when the deletion was accepted for the background (202): the deletion to poll.
+   */
+  deletion_id?: string;
+};
+
+/**
  * An application that users of the tenant can be assigned to.
  */
 export type ApplicationResponse = {
@@ -224,6 +287,106 @@ export type AssignmentCreate = {
 };
 
 /**
+ * The `assignment.group_assigned` change event.
+ */
+export type AssignmentGroupAssignedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: GroupAssignmentEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'assignment.group_assigned';
+};
+
+/**
+ * The `assignment.group_unassigned` change event.
+ */
+export type AssignmentGroupUnassignedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: GroupAssignmentEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'assignment.group_unassigned';
+};
+
+/**
+ * The `assignment.user_assigned` change event.
+ */
+export type AssignmentUserAssignedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: UserAssignmentEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'assignment.user_assigned';
+};
+
+/**
+ * The `assignment.user_unassigned` change event.
+ */
+export type AssignmentUserUnassignedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: UserAssignmentEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'assignment.user_unassigned';
+};
+
+/**
  * One successful change: who did what to which resource, when, in which request.
  */
 export type AuditEventResponse = {
@@ -249,7 +412,11 @@ export type AuditEventResponse = {
     | 'assignment.user_bulk_assigned'
     | 'assignment.user_unassigned'
     | 'assignment.group_assigned'
-    | 'assignment.group_unassigned';
+    | 'assignment.group_unassigned'
+    | 'webhook.created'
+    | 'webhook.updated'
+    | 'webhook.deleted'
+    | 'webhook.secret_rotated';
   /**
    * The token's sub
    */
@@ -264,7 +431,7 @@ export type AuditEventResponse = {
   occurred_at: string;
   request_id: string | null;
   target_id: string;
-  target_type: 'tenant' | 'user' | 'group' | 'application';
+  target_type: 'tenant' | 'user' | 'group' | 'application' | 'webhook';
   tenant_id: string;
 };
 
@@ -273,6 +440,48 @@ export type AuditEventResponse = {
  */
 export type BulkAssignmentCreate = {
   application_ids: Array<string>;
+};
+
+/**
+ * A committed change that can alter who may use what. The schema of each type is `<Type>Event` (e.g. `AssignmentUserAssignedEvent`).
+ */
+export type ChangeEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data:
+    | UserAssignmentEventData
+    | GroupAssignmentEventData
+    | GroupMembershipEventData
+    | UserStatusChangedEventData
+    | UserDeletedEventData
+    | GroupDeletedEventData
+    | ApplicationDeletedEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type:
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted';
 };
 
 /**
@@ -303,6 +512,40 @@ export type ErrorResponse = {
 };
 
 /**
+ * The change-event relay: its lag and its failures.
+ */
+export type EventRelayHealth = {
+  /**
+   * Webhook deliveries given up (failed) in the last hour.
+   */
+  failed_deliveries_last_hour: number;
+  /**
+   * Age of the oldest event not relayed yet (0: none pending).
+   */
+  oldest_pending_seconds: number;
+  /**
+   * Webhook subscriptions paused (by the API or for failing).
+   */
+  paused_subscriptions: number;
+  /**
+   * Webhook deliveries waiting for their turn or their next retry.
+   */
+  pending_deliveries: number;
+  /**
+   * Events not relayed yet (counted up to 100,000).
+   */
+  pending_events: number;
+};
+
+/**
+ * An assignment of an application to a group, made or removed.
+ */
+export type GroupAssignmentEventData = {
+  application_id: string;
+  group_id: string;
+};
+
+/**
  * Request to create a group.
  */
 export type GroupCreate = {
@@ -314,10 +557,96 @@ export type GroupCreate = {
 };
 
 /**
+ * The `group.deleted` change event.
+ */
+export type GroupDeletedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: GroupDeletedEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'group.deleted';
+};
+
+/**
+ * A group was deleted (or its deletion accepted): it grants nothing any more.
+ */
+export type GroupDeletedEventData = {
+  /**
+   * Present when the deletion was accepted for the background (202): the deletion to poll.
+   */
+  deletion_id?: string;
+  group_id: string;
+};
+
+/**
+ * The `group.member_added` change event.
+ */
+export type GroupMemberAddedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: GroupMembershipEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'group.member_added';
+};
+
+/**
  * Request to add a user to a group.
  */
 export type GroupMemberCreate = {
   user_id: string;
+};
+
+/**
+ * The `group.member_removed` change event.
+ */
+export type GroupMemberRemovedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: GroupMembershipEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'group.member_removed';
 };
 
 /**
@@ -329,6 +658,14 @@ export type GroupMemberResponse = {
   email: string;
   group_id: string;
   status: string;
+  user_id: string;
+};
+
+/**
+ * A user added to or removed from a group.
+ */
+export type GroupMembershipEventData = {
+  group_id: string;
   user_id: string;
 };
 
@@ -383,6 +720,12 @@ export type PaginatedResponseAuditEventResponse = {
   pagination: PaginationMeta;
 };
 
+export type PaginatedResponseChangeEvent = {
+  data: Array<ChangeEvent>;
+  meta?: MetaResponse;
+  pagination: PaginationMeta;
+};
+
 export type PaginatedResponseGroupMemberResponse = {
   data: Array<GroupMemberResponse>;
   meta?: MetaResponse;
@@ -407,6 +750,18 @@ export type PaginatedResponseUserResponse = {
   pagination: PaginationMeta;
 };
 
+export type PaginatedResponseWebhookDeliveryAttemptResponse = {
+  data: Array<WebhookDeliveryAttempt>;
+  meta?: MetaResponse;
+  pagination: PaginationMeta;
+};
+
+export type PaginatedResponseWebhookResponse = {
+  data: Array<WebhookResponse>;
+  meta?: MetaResponse;
+  pagination: PaginationMeta;
+};
+
 export type PaginatedResponseDict = {
   data: Array<{
     [key: string]: unknown;
@@ -423,6 +778,11 @@ export type PaginationMeta = {
   per_page: number;
   total_items: number;
   total_pages: number;
+};
+
+export type ReadinessStatus = {
+  event_relay: EventRelayHealth;
+  status: string;
 };
 
 /**
@@ -465,6 +825,14 @@ export type UserAssignedAppsResponse = {
 };
 
 /**
+ * A direct assignment of an application to a user, made or removed.
+ */
+export type UserAssignmentEventData = {
+  application_id: string;
+  user_id: string;
+};
+
+/**
  * Request to create a user.
  */
 export type UserCreate = {
@@ -474,6 +842,38 @@ export type UserCreate = {
    */
   email: string;
   status?: 'active' | 'suspended';
+};
+
+/**
+ * The `user.deleted` change event.
+ */
+export type UserDeletedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: UserDeletedEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'user.deleted';
+};
+
+/**
+ * A user was deleted, with their memberships and assignments.
+ */
+export type UserDeletedEventData = {
+  user_id: string;
 };
 
 /**
@@ -487,6 +887,40 @@ export type UserResponse = {
   status: 'active' | 'suspended';
   tenant_id: string;
   updated_at: string;
+};
+
+/**
+ * The `user.status_changed` change event.
+ */
+export type UserStatusChangedEvent = {
+  /**
+   * The `sub` of the token that made the change.
+   */
+  actor: string;
+  data: UserStatusChangedEventData;
+  /**
+   * The event id: de-duplicate by it.
+   */
+  id: string;
+  /**
+   * When the change was made (inside its transaction).
+   */
+  occurred_at: string;
+  /**
+   * The X-Request-ID of the request that made it.
+   */
+  request_id: string | null;
+  tenant_id: string;
+  type: 'user.status_changed';
+};
+
+/**
+ * A user's status changed (PATCH of the user).
+ */
+export type UserStatusChangedEventData = {
+  previous_status: 'active' | 'suspended';
+  status: 'active' | 'suspended';
+  user_id: string;
 };
 
 /**
@@ -505,6 +939,168 @@ export type ValidationError = {
   loc: Array<string | number>;
   msg: string;
   type: string;
+};
+
+/**
+ * Request to create a webhook subscription; its secret is generated.
+ */
+export type WebhookCreate = {
+  description?: string | null;
+  /**
+   * The event types delivered; empty: every type.
+   */
+  event_types?: Array<
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted'
+  >;
+  /**
+   * Where events are POSTed: https (http only in development or with WEBHOOK_ALLOW_HTTP), on a host that does not resolve to a loopback, private, link-local, multicast or unspecified address.
+   */
+  url: string;
+};
+
+/**
+ * One POST of one event to the subscription, and its outcome.
+ */
+export type WebhookDeliveryAttempt = {
+  /**
+   * 1 for the first POST of the event.
+   */
+  attempt: number;
+  attempted_at: string;
+  /**
+   * The delivery (one per event and subscription).
+   */
+  delivery_id: string;
+  duration_ms: number;
+  /**
+   * Why there was no status (timeout, refused address, ...).
+   */
+  error: string | null;
+  event_id: string;
+  event_type:
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted';
+  id: string;
+  /**
+   * `delivered` (2xx), `retrying` (another attempt is scheduled) or `failed` (retried for a day: given up).
+   */
+  outcome: 'delivered' | 'retrying' | 'failed';
+  /**
+   * The receiver's HTTP status; null when none came.
+   */
+  status_code: number | null;
+};
+
+/**
+ * A webhook subscription of the tenant (its secret is never shown again).
+ */
+export type WebhookResponse = {
+  created_at: string;
+  description: string | null;
+  /**
+   * The event types delivered; empty: every type.
+   */
+  event_types: Array<
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted'
+  >;
+  id: string;
+  /**
+   * Why the service paused it (null when active, or paused through the API).
+   */
+  paused_reason: string | null;
+  status: 'active' | 'paused';
+  tenant_id: string;
+  updated_at: string;
+  url: string;
+};
+
+/**
+ * Partial update of a webhook subscription. `status: "active"` resumes a paused one (its queue is delivered).
+ */
+export type WebhookUpdate = {
+  description?: string | null;
+  /**
+   * The event types delivered; empty: every type.
+   */
+  event_types?: Array<
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted'
+  >;
+  status?: 'active' | 'paused';
+  /**
+   * Where events are POSTed: https (http only in development or with WEBHOOK_ALLOW_HTTP), on a host that does not resolve to a loopback, private, link-local, multicast or unspecified address.
+   */
+  url?: string;
+};
+
+/**
+ * A webhook subscription with its signing secret: shown only in this response; store it now.
+ */
+export type WebhookWithSecret = {
+  created_at: string;
+  description: string | null;
+  /**
+   * The event types delivered; empty: every type.
+   */
+  event_types: Array<
+    | 'assignment.user_assigned'
+    | 'assignment.user_unassigned'
+    | 'assignment.group_assigned'
+    | 'assignment.group_unassigned'
+    | 'group.member_added'
+    | 'group.member_removed'
+    | 'user.status_changed'
+    | 'user.deleted'
+    | 'group.deleted'
+    | 'application.deleted'
+  >;
+  id: string;
+  /**
+   * Why the service paused it (null when active, or paused through the API).
+   */
+  paused_reason: string | null;
+  /**
+   * The HMAC-SHA256 key of the `IAM-Signature` header (its UTF-8 bytes, `whsec_` included).
+   */
+  secret: string;
+  status: 'active' | 'paused';
+  tenant_id: string;
+  updated_at: string;
+  url: string;
 };
 
 export type ListTenantsApiV1TenantsGetData = {
@@ -1226,11 +1822,15 @@ export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetData = {
       | 'assignment.user_bulk_assigned'
       | 'assignment.user_unassigned'
       | 'assignment.group_assigned'
-      | 'assignment.group_unassigned';
+      | 'assignment.group_unassigned'
+      | 'webhook.created'
+      | 'webhook.updated'
+      | 'webhook.deleted'
+      | 'webhook.secret_rotated';
     /**
      * Only events about this kind of resource
      */
-    target_type?: 'tenant' | 'user' | 'group' | 'application';
+    target_type?: 'tenant' | 'user' | 'group' | 'application' | 'webhook';
     /**
      * Only events about this resource
      */
@@ -1266,6 +1866,64 @@ export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses = {
 
 export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponse =
   ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses[keyof ListAuditEventsApiV1TenantsTenantIdAuditEventsGetResponses];
+
+export type ListChangeEventsApiV1TenantsTenantIdChangeEventsGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+  };
+  query?: {
+    page?: number;
+    per_page?: number;
+    /**
+     * Only events of this type
+     */
+    type?:
+      | 'assignment.user_assigned'
+      | 'assignment.user_unassigned'
+      | 'assignment.group_assigned'
+      | 'assignment.group_unassigned'
+      | 'group.member_added'
+      | 'group.member_removed'
+      | 'user.status_changed'
+      | 'user.deleted'
+      | 'group.deleted'
+      | 'application.deleted';
+  };
+  url: '/api/v1/tenants/{tenant_id}/change-events';
+};
+
+export type ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Tenant not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type ListChangeEventsApiV1TenantsTenantIdChangeEventsGetError =
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors[keyof ListChangeEventsApiV1TenantsTenantIdChangeEventsGetErrors];
+
+export type ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: PaginatedResponseChangeEvent;
+};
+
+export type ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponse =
+  ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses[keyof ListChangeEventsApiV1TenantsTenantIdChangeEventsGetResponses];
 
 export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetData = {
   body?: never;
@@ -2313,6 +2971,304 @@ export type UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicatio
 export type UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicationsApplicationIdDeleteResponse =
   UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicationsApplicationIdDeleteResponses[keyof UnassignApplicationFromUserApiV1TenantsTenantIdUsersUserIdApplicationsApplicationIdDeleteResponses];
 
+export type ListWebhooksApiV1TenantsTenantIdWebhooksGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+  };
+  query?: {
+    page?: number;
+    per_page?: number;
+  };
+  url: '/api/v1/tenants/{tenant_id}/webhooks';
+};
+
+export type ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Tenant not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type ListWebhooksApiV1TenantsTenantIdWebhooksGetError =
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors[keyof ListWebhooksApiV1TenantsTenantIdWebhooksGetErrors];
+
+export type ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: PaginatedResponseWebhookResponse;
+};
+
+export type ListWebhooksApiV1TenantsTenantIdWebhooksGetResponse =
+  ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses[keyof ListWebhooksApiV1TenantsTenantIdWebhooksGetResponses];
+
+export type CreateWebhookApiV1TenantsTenantIdWebhooksPostData = {
+  body: WebhookCreate;
+  path: {
+    tenant_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/webhooks';
+};
+
+export type CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Tenant not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type CreateWebhookApiV1TenantsTenantIdWebhooksPostError =
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors[keyof CreateWebhookApiV1TenantsTenantIdWebhooksPostErrors];
+
+export type CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses = {
+  /**
+   * Successful Response
+   */
+  201: ApiResponseWebhookWithSecretResponse;
+};
+
+export type CreateWebhookApiV1TenantsTenantIdWebhooksPostResponse =
+  CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses[keyof CreateWebhookApiV1TenantsTenantIdWebhooksPostResponses];
+
+export type DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    webhook_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}';
+};
+
+export type DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Webhook subscription not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteError =
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors[keyof DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteErrors];
+
+export type DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses = {
+  /**
+   * Successful Response
+   */
+  204: void;
+};
+
+export type DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponse =
+  DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses[keyof DeleteWebhookApiV1TenantsTenantIdWebhooksWebhookIdDeleteResponses];
+
+export type GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    webhook_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}';
+};
+
+export type GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Webhook subscription not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetError =
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors[keyof GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetErrors];
+
+export type GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseWebhookResponse;
+};
+
+export type GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponse =
+  GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses[keyof GetWebhookApiV1TenantsTenantIdWebhooksWebhookIdGetResponses];
+
+export type UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchData = {
+  body: WebhookUpdate;
+  path: {
+    tenant_id: string;
+    webhook_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}';
+};
+
+export type UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Webhook subscription not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchError =
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors[keyof UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchErrors];
+
+export type UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseWebhookResponse;
+};
+
+export type UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponse =
+  UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses[keyof UpdateWebhookApiV1TenantsTenantIdWebhooksWebhookIdPatchResponses];
+
+export type ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    webhook_id: string;
+  };
+  query?: {
+    page?: number;
+    per_page?: number;
+  };
+  url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}/deliveries';
+};
+
+export type ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Webhook subscription not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetError =
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors[keyof ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetErrors];
+
+export type ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses = {
+  /**
+   * Successful Response
+   */
+  200: PaginatedResponseWebhookDeliveryAttemptResponse;
+};
+
+export type ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponse =
+  ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses[keyof ListWebhookDeliveriesApiV1TenantsTenantIdWebhooksWebhookIdDeliveriesGetResponses];
+
+export type RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostData = {
+  body?: never;
+  path: {
+    tenant_id: string;
+    webhook_id: string;
+  };
+  query?: never;
+  url: '/api/v1/tenants/{tenant_id}/webhooks/{webhook_id}/rotate-secret';
+};
+
+export type RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors = {
+  /**
+   * Missing, invalid or expired bearer token: "Not authenticated", "Invalid token"
+   */
+  401: ErrorResponse;
+  /**
+   * Token for another tenant, or missing scope: "Token is not valid for this tenant", "Missing required scope: <scopes>"
+   */
+  403: ErrorResponse;
+  /**
+   * No such resource in this tenant: "Webhook subscription not found"
+   */
+  404: ErrorResponse;
+  /**
+   * Validation Error
+   */
+  422: HttpValidationError;
+};
+
+export type RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostError =
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors[keyof RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostErrors];
+
+export type RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses = {
+  /**
+   * Successful Response
+   */
+  200: ApiResponseWebhookWithSecretResponse;
+};
+
+export type RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponse =
+  RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses[keyof RotateWebhookSecretApiV1TenantsTenantIdWebhooksWebhookIdRotateSecretPostResponses];
+
 export type LivenessHealthLiveGetData = {
   body?: never;
   path?: never;
@@ -2349,7 +3305,97 @@ export type ReadinessHealthReadyGetResponses = {
   /**
    * Successful Response
    */
-  200: ApiResponseHealthStatus;
+  200: ApiResponseReadinessStatus;
 };
 
 export type ReadinessHealthReadyGetResponse = ReadinessHealthReadyGetResponses[keyof ReadinessHealthReadyGetResponses];
+
+export type WebhookApplicationDeletedPostWebhookPayload = ApplicationDeletedEvent;
+
+export type WebhookApplicationDeletedPostWebhookRequest = {
+  body: WebhookApplicationDeletedPostWebhookPayload;
+  key: 'application.deleted';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookAssignmentGroupAssignedPostWebhookPayload = AssignmentGroupAssignedEvent;
+
+export type WebhookAssignmentGroupAssignedPostWebhookRequest = {
+  body: WebhookAssignmentGroupAssignedPostWebhookPayload;
+  key: 'assignment.group_assigned';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookAssignmentGroupUnassignedPostWebhookPayload = AssignmentGroupUnassignedEvent;
+
+export type WebhookAssignmentGroupUnassignedPostWebhookRequest = {
+  body: WebhookAssignmentGroupUnassignedPostWebhookPayload;
+  key: 'assignment.group_unassigned';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookAssignmentUserAssignedPostWebhookPayload = AssignmentUserAssignedEvent;
+
+export type WebhookAssignmentUserAssignedPostWebhookRequest = {
+  body: WebhookAssignmentUserAssignedPostWebhookPayload;
+  key: 'assignment.user_assigned';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookAssignmentUserUnassignedPostWebhookPayload = AssignmentUserUnassignedEvent;
+
+export type WebhookAssignmentUserUnassignedPostWebhookRequest = {
+  body: WebhookAssignmentUserUnassignedPostWebhookPayload;
+  key: 'assignment.user_unassigned';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookGroupDeletedPostWebhookPayload = GroupDeletedEvent;
+
+export type WebhookGroupDeletedPostWebhookRequest = {
+  body: WebhookGroupDeletedPostWebhookPayload;
+  key: 'group.deleted';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookGroupMemberAddedPostWebhookPayload = GroupMemberAddedEvent;
+
+export type WebhookGroupMemberAddedPostWebhookRequest = {
+  body: WebhookGroupMemberAddedPostWebhookPayload;
+  key: 'group.member_added';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookGroupMemberRemovedPostWebhookPayload = GroupMemberRemovedEvent;
+
+export type WebhookGroupMemberRemovedPostWebhookRequest = {
+  body: WebhookGroupMemberRemovedPostWebhookPayload;
+  key: 'group.member_removed';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookUserDeletedPostWebhookPayload = UserDeletedEvent;
+
+export type WebhookUserDeletedPostWebhookRequest = {
+  body: WebhookUserDeletedPostWebhookPayload;
+  key: 'user.deleted';
+  path?: never;
+  query?: never;
+};
+
+export type WebhookUserStatusChangedPostWebhookPayload = UserStatusChangedEvent;
+
+export type WebhookUserStatusChangedPostWebhookRequest = {
+  body: WebhookUserStatusChangedPostWebhookPayload;
+  key: 'user.status_changed';
+  path?: never;
+  query?: never;
+};
