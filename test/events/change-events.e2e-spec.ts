@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyIamSignature } from '../../examples/verify-webhook-signature';
+import { verifyIamSignature } from './verify-webhook-signature';
 import { EventRelay } from '../../src/background/event-relay';
 import { WebhookDispatcher } from '../../src/background/webhook-dispatcher';
 import { ChangeWriter } from '../../src/changes/change-writer';
@@ -489,7 +489,7 @@ describe('Webhook URLs', () => {
 
   it('the README shows the receiver recipe the tests use, verbatim', () => {
     const root = join(__dirname, '..', '..');
-    const recipe = readFileSync(join(root, 'examples', 'verify-webhook-signature.js'), 'utf8').trimEnd();
+    const recipe = readFileSync(join(root, 'test', 'events', 'verify-webhook-signature.js'), 'utf8').trimEnd();
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(`\`\`\`js\n${recipe}\n\`\`\``);
   });
 
