@@ -64,12 +64,13 @@ export default defineConfig(
     },
   },
   {
-    // test/browser/jest.config.js: CommonJS, not part of the TypeScript project.
+    // test/browser/jest.config.js and the webhook receiver's recipe (test/events): CommonJS
+    // for Node.js, not part of the TypeScript project.
     name: 'iam/commonjs',
     files: ['**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { __dirname: 'readonly' },
+      globals: { __dirname: 'readonly', Buffer: 'readonly' },
     },
   },
   prettier,

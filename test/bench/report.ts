@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Figures, LoadResult } from './load';
+import type { RelayLag } from './relay-lag-sampler';
 import type { ShapeRead } from './scenarios';
 
 export interface OperationResult {
@@ -42,6 +43,8 @@ export interface BenchReport {
   shapes: ShapeSummary[];
   /** The write targets, each met or missed. */
   targetChecks: TargetCheck[];
+  /** The change-event relay while the writes ran (outbox rows waiting, their age, the catch-up). */
+  relay: RelayLag;
   memory: { serviceMaxRssMb: number; baselineMaxRssMb: number; samples: number; intervalMs: number };
 }
 
@@ -247,6 +250,9 @@ export function printReport(report: BenchReport): void {
           '',
         ]
       : []),
+    `change-event relay during the writes: at most ${report.relay.maxPendingEvents} events waiting, the oldest ` +
+      `${report.relay.maxOldestPendingSeconds} s old; all relayed ${report.relay.drainedAfterSeconds ?? 'not within 60'} s after the last write ` +
+      `(${report.relay.samples} samples every ${report.relay.intervalMs} ms)`,
     `service max RSS: ${memory.serviceMaxRssMb} MB (baseline ${memory.baselineMaxRssMb} MB; ${memory.samples} samples every ${memory.intervalMs} ms)`,
   ];
   for (const result of report.operations) {

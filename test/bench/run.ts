@@ -9,6 +9,7 @@ import { type BenchTenant, loadBenchTenant, loadCheckPairs } from './bench-tenan
 import { drive, type LoadOptions, type Sample, type Scenario, send, type Step, summarize } from './load';
 import { MemorySampler } from './memory-sampler';
 import { buildIfStale, freePort, type ServerProcess, startServer } from './processes';
+import { type RelayLag, RelayLagSampler } from './relay-lag-sampler';
 import {
   type BenchReport,
   type OperationResult,
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
         throughputRatio: ratio,
       });
     }
+    const relaySampler = new RelayLagSampler(client).start();
     for (const scenario of writeScenarios(ids).filter(selected)) {
       progress(scenario, 'service');
       operations.push({ operation: scenario.name, kind: 'write', service: await run(service.url, scenario) });
@@ -152,6 +154,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${REGION_LARGE_SCENARIO} (service)\n`);
       operations.push(await assignToLargeGroup(client, ids, service.url, options.headers));
     }
+    const relay: RelayLag = await relaySampler.stop();
 
     const [serviceMemory, baselineMemory] = samplers.map((sampler) => sampler.stop());
     const result: BenchReport = {
@@ -192,6 +195,7 @@ async function main(): Promise<void> {
       shapes: summarizeShapes(operations),
       // A partial run (--only) checks no write target it did not measure.
       targetChecks: only === undefined ? checkWriteTargets(operations) : [],
+      relay,
       memory: {
         serviceMaxRssMb: serviceMemory.maxRssMb,
         baselineMaxRssMb: baselineMemory.maxRssMb,
@@ -486,6 +490,8 @@ function startService(
       JWT_ISSUER,
       JWT_AUDIENCE,
       LOG_LEVEL: 'warn',
+      // The relay publishes to NATS JetStream as well when the machine's NATS is named.
+      ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
     },
     '/health/ready',
   );

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyIamSignature } from './verify-webhook-signature';
 import { EventRelay } from '../../src/background/event-relay';
 import { WebhookDispatcher } from '../../src/background/webhook-dispatcher';
 import { ChangeWriter } from '../../src/changes/change-writer';
@@ -13,6 +12,7 @@ import { addMember, createApplication, createGroup, createTenant, createUser, ty
 import { type IsolatedApp, startAppOn, startIsolatedApp } from '../support/isolated-app';
 import { bearer, startTestApp, type TestApp, tokenFor } from '../support/test-app';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { verifyIamSignature } from './verify-webhook-signature';
 
 interface EventItem {
   id: string;
