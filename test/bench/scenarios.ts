@@ -240,33 +240,39 @@ export function writeScenarios(ids: ScenarioIds): Scenario[] {
     ],
   };
 
-  // Users outside the group, leased like the single assign's; 16 connections add to the one group at once.
-  const members = new Leases(ids.memberUsers, 'add + remove member: no free user left');
+  // Users outside the group, leased like the single assign's; 16 connections add to the one
+  // group at once, then one client alone (the latency of the write itself, without queueing).
   const team = `${base}/groups/${ids.twentyAppsTeamGroupId}/members`;
-  const member: Scenario = {
-    name: 'add + remove one member of a group assigned 20 apps',
-    kind: 'write',
-    steps: [
-      {
-        label: 'add',
-        expect: 201,
-        request: (context: StepContext) => {
-          const user = members.take();
-          context.user = user;
-          return { method: 'POST', path: team, body: { user_id: user } };
+  const memberScenario = (oneClient: boolean): Scenario => {
+    const members = new Leases(ids.memberUsers, 'add + remove member: no free user left');
+    return {
+      name: `${MEMBER_SCENARIO}${oneClient ? ', 1 client' : ''}`,
+      kind: 'write',
+      ...(oneClient ? { connections: 1 } : {}),
+      steps: [
+        {
+          label: 'add',
+          expect: 201,
+          request: (context: StepContext) => {
+            const user = members.take();
+            context.user = user;
+            return { method: 'POST', path: team, body: { user_id: user } };
+          },
         },
-      },
-      {
-        label: 'remove',
-        expect: 204,
-        request: (context) => ({ method: 'DELETE', path: `${team}/${context.user as string}` }),
-        onResponse: (status, _body, context) => members.giveBack(status === 204, context.user),
-      },
-    ],
+        {
+          label: 'remove',
+          expect: 204,
+          request: (context) => ({ method: 'DELETE', path: `${team}/${context.user as string}` }),
+          onResponse: (status, _body, context) => members.giveBack(status === 204, context.user),
+        },
+      ],
+    };
   };
 
-  return [single, bulk, allEmployees, member];
+  return [single, bulk, allEmployees, memberScenario(false), memberScenario(true)];
 }
+
+export const MEMBER_SCENARIO = 'add + remove one member of a group assigned 20 apps';
 
 /**
  * Ids handed out for one assign + unassign and handed back once the unassign succeeded, so

@@ -9,6 +9,7 @@ import { GroupMemberCountRemoved1796234000000 } from './1796234000000-GroupMembe
 import { ResourceVersions1796300000000 } from './1796300000000-ResourceVersions';
 import { IdempotencyKeys1796300000001 } from './1796300000001-IdempotencyKeys';
 import { ChangeEvents1796400000000 } from './1796400000000-ChangeEvents';
+import { RebuildClaimLockOrder1796500000000 } from './1796500000000-RebuildClaimLockOrder';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ResourceVersions1796300000000,
   IdempotencyKeys1796300000001,
   ChangeEvents1796400000000,
+  RebuildClaimLockOrder1796500000000,
 ];
