@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventRelay } from '../../src/background/event-relay';
 import { WebhookDispatcher } from '../../src/background/webhook-dispatcher';
+import type { ChangeEventPayload } from '../../src/change-events/change-event-payload';
 import { ChangeWriter } from '../../src/changes/change-writer';
 import { Scope } from '../../src/common/auth/scopes';
 import { IdempotentRequest } from '../../src/idempotency/idempotent-request';
@@ -14,15 +15,7 @@ import { bearer, startTestApp, type TestApp, tokenFor } from '../support/test-ap
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { verifyIamSignature } from './verify-webhook-signature';
 
-interface EventItem {
-  id: string;
-  type: string;
-  tenant_id: string;
-  occurred_at: string;
-  actor: string;
-  request_id: string | null;
-  data: Record<string, unknown>;
-}
+type EventItem = ChangeEventPayload;
 
 /** Short backoff and timeouts, so retries take milliseconds; the relay is driven by the tests (no background loop). */
 const FAST = {

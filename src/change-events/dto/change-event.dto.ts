@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import type { ChangeEventPayload } from '../change-event-payload';
 import { CHANGE_EVENT_TYPES, type ChangeEventType } from '../change-event-types';
 
 const USER_ID = { type: 'string', format: 'uuid', example: '2c4d6e8f-0a1b-4c3d-8e5f-6a7b8c9d0e1f' } as const;
@@ -147,14 +148,7 @@ export const ChangeEventResponse = eventModel(
     example: { user_id: USER_ID.example, application_id: APPLICATION_ID.example },
   },
 );
-export type ChangeEventResponse = {
-  id: string;
-  type: string;
-  tenant_id: string;
-  occurred_at: string;
-  actor: string;
-  request_id: string | null;
-  data: Record<string, unknown>;
-};
+/** The body of an event in the API's answers: the same as a webhook's or a NATS message's. */
+export type ChangeEventResponse = ChangeEventPayload;
 
 export const EVENT_DATA_CLASSES = [...new Set(Object.values(EVENT_DATA_MODELS))];
