@@ -49,9 +49,10 @@ import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant
 const BENCH_ACTOR = 'iam-bench-run';
 const JWT_ISSUER = 'https://bench.iam.example';
 const JWT_AUDIENCE = 'iam-app-assignments-bench';
-const SINGLE_USERS = 200;
+/** Leases are lost when autocannon cuts a cycle (the end of a run, a reconnect): room for many. */
+const SINGLE_USERS = 1_000;
 const BULK_USERS_MAX = 50_000;
-const MEMBER_USERS = 200;
+const MEMBER_USERS = 1_000;
 /** The ordinary application the Region Large scenario assigns (not one All Employees or Twenty Apps Team uses). */
 const REGION_LARGE_APP = 'App 300';
 const REGION_LARGE_ITERATIONS = 5;
