@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   });
 
   if (env.DATABASE_MIGRATIONS_RUN) {
-    const applied = await migrate(databaseUrl);
+    const applied = await migrate(env.DATABASE_MIGRATION_URL ?? databaseUrl);
     if (applied.length > 0) logger.info({ context: 'Bootstrap', migrations: applied }, 'migrations applied');
   }
   app = await createApp(env, databaseUrl, logger);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GenerateSql } from '../common/database/generate-sql';
+import { inBackgroundBatch } from '../common/database/background-batch';
 import { runSql } from '../common/database/run-sql';
 import { BACKGROUND_CONNECTION } from '../database/database.options';
 
@@ -23,10 +24,12 @@ export class EffectiveAccessRebuildRepository {
    */
   @GenerateSql({ params: [] })
   async next(): Promise<RebuildBatch | undefined> {
-    const { rows } = await runSql<{ tenant_id: string; application_id: string; done: boolean }>(
-      this.dataSource,
-      `SELECT tenant_id, application_id, done FROM effective_access_rebuild_next()`,
-      [],
+    const { rows } = await inBackgroundBatch(this.dataSource, (tx) =>
+      runSql<{ tenant_id: string; application_id: string; done: boolean }>(
+        tx,
+        `SELECT tenant_id, application_id, done FROM effective_access_rebuild_next()`,
+        [],
+      ),
     );
     return rows[0] && { tenantId: rows[0].tenant_id, applicationId: rows[0].application_id, done: rows[0].done };
   }
@@ -34,7 +37,9 @@ export class EffectiveAccessRebuildRepository {
   /** Folds the count deltas the changes appended into the applications' counts; how many it folded. */
   @GenerateSql({ params: [] })
   async foldCounts(): Promise<number> {
-    const { rows } = await runSql<{ folded: string }>(this.dataSource, `SELECT effective_access_fold_counts() AS folded`, []);
+    const { rows } = await inBackgroundBatch(this.dataSource, (tx) =>
+      runSql<{ folded: string }>(tx, `SELECT effective_access_fold_counts() AS folded`, []),
+    );
     return Number(rows[0].folded);
   }
 }

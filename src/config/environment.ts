@@ -70,6 +70,35 @@ export class Environment {
   @Max(1000)
   DATABASE_POOL_SIZE = 10;
 
+  /**
+   * Where migrations run (and the scripts that need a session of their own): a direct
+   * connection to the primary, never through a transaction-mode pooler. Default: DATABASE_URL.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_MIGRATION_URL?: string;
+
+  /** Streaming replicas the heavy reads may be served by (comma-separated; none: the primary serves all). */
+  @Transform(toList)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true }, { each: true })
+  DATABASE_REPLICA_URLS: string[] = [];
+
+  /** A replica further behind the primary than this is skipped until it catches up. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DATABASE_REPLICA_MAX_LAG_MS = 5_000;
+
+  /** How often each instance asks the replicas how far they have replayed. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(20)
+  @Max(60_000)
+  DATABASE_REPLICA_CHECK_MS = 200;
+
   @Transform(toInteger)
   @IsInt()
   @Min(1024)
@@ -120,6 +149,16 @@ export class Environment {
   @Transform(toBoolean)
   @IsIn([true, false])
   DEMO_SEED = true;
+
+  /**
+   * On SIGTERM: how long /health/ready answers 503 (so the load balancer takes the instance
+   * out) while requests are still served, before the server stops accepting and drains.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(120_000)
+  SHUTDOWN_DRAIN_MS = 0;
 
   /** Run the effective-access index's background rebuilds in this process (false: a dedicated worker does). */
   @Transform(toBoolean)
@@ -222,6 +261,10 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'DATABASE_URL',
   'DATABASE_MIGRATIONS_RUN',
   'DATABASE_POOL_SIZE',
+  'DATABASE_MIGRATION_URL',
+  'DATABASE_REPLICA_URLS',
+  'DATABASE_REPLICA_MAX_LAG_MS',
+  'DATABASE_REPLICA_CHECK_MS',
   'EMBEDDED_DATABASE_PORT',
   'EMBEDDED_DATABASE_DIR',
   'JWT_SECRET',
@@ -232,6 +275,7 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'JWT_AUDIENCE',
   'LOG_LEVEL',
   'DEMO_SEED',
+  'SHUTDOWN_DRAIN_MS',
   'BACKGROUND_WORKERS',
   'NATS_URL',
   'NATS_STREAM',

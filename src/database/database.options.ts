@@ -5,11 +5,16 @@ import { MIGRATIONS } from './migrations';
 /**
  * What a connection pool is for, which decides its time limits:
  * - `requests`: answering API requests. A statement is cancelled by the server after 5 s
- *   (answered 504, the request took too long); the client gives up half a second later only when the
+ *   (the database's own default, see the SettingsThatSurvivePooling migration; answered 504,
+ *   the request took too long); the client gives up half a second later only when the
  *   server does not answer at all (a lost connection: 503).
  * - `background`: the workers' batches (rebuilds of the effective-access index, deletions),
- *   sized to take about a second, allowed a minute.
- * - `migrations`: schema changes and the first fill of the index, no limit.
+ *   sized to take about a second, allowed a minute (`inBackgroundBatch`).
+ * - `migrations`: schema changes and the first fill of the index, no limit. Always a direct
+ *   connection (DATABASE_MIGRATION_URL), so it may set its session up at start.
+ *
+ * The pools of requests and of the background send no startup options and set nothing for
+ * the session, so they work through a transaction-mode pooler (PgBouncer) and on replicas.
  */
 export type ConnectionRole = 'requests' | 'background' | 'migrations';
 
@@ -22,12 +27,12 @@ export interface DatabaseSettings {
   role?: ConnectionRole;
 }
 
-const STATEMENT_TIMEOUT_MS: Record<ConnectionRole, number> = { requests: 5_000, background: 60_000, migrations: 0 };
+/** The server's limit on a request's statement: the database default the SettingsThatSurvivePooling migration sets. */
+export const REQUEST_STATEMENT_TIMEOUT_MS = 5_000;
 
 /** The one description of a database connection, shared by the app, the CLI and tests. */
 export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
   const role = settings.role ?? 'requests';
-  const statementTimeout = STATEMENT_TIMEOUT_MS[role];
   return {
     type: 'postgres',
     url: settings.url,
@@ -44,11 +49,10 @@ export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
       // Fail fast instead of queueing forever when the database is unreachable.
       connectionTimeoutMillis: 5_000,
       // A server that stops answering altogether fails the request (503) instead of hanging it.
-      ...(role === 'requests' ? { query_timeout: statementTimeout + 500 } : {}),
+      ...(role === 'requests' ? { query_timeout: REQUEST_STATEMENT_TIMEOUT_MS + 500 } : {}),
       application_name: role === 'requests' ? 'iam-app-assignments' : `iam-app-assignments-${role}`,
-      // Short OLTP statements: JIT compilation (on by default, for costly plans) adds
-      // 15-50 ms to a 1 ms query.
-      options: `-c jit=off -c statement_timeout=${statementTimeout}`,
+      // A direct session of its own: no time limit, and no JIT before the migration that turns it off for the database.
+      ...(role === 'migrations' ? { options: '-c jit=off -c statement_timeout=0' } : {}),
     },
   };
 }

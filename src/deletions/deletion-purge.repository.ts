@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { GenerateSql } from '../common/database/generate-sql';
+import { inBackgroundBatch } from '../common/database/background-batch';
 import { runSql } from '../common/database/run-sql';
 import { BACKGROUND_CONNECTION } from '../database/database.options';
 
@@ -22,10 +23,12 @@ export class DeletionPurgeRepository {
   /** One batch of the oldest unfinished deletion no other worker holds; undefined when there is none. */
   @GenerateSql({ params: [PURGE_BATCH_ROWS] })
   async next(batchRows = PURGE_BATCH_ROWS): Promise<PurgeBatch | undefined> {
-    const { rows } = await runSql<{ deletion_tenant: string; deletion_id: string; done: boolean }>(
-      this.dataSource,
-      `SELECT deletion_tenant, deletion_id, done FROM deletion_purge_next($1)`,
-      [batchRows],
+    const { rows } = await inBackgroundBatch(this.dataSource, (tx) =>
+      runSql<{ deletion_tenant: string; deletion_id: string; done: boolean }>(
+        tx,
+        `SELECT deletion_tenant, deletion_id, done FROM deletion_purge_next($1)`,
+        [batchRows],
+      ),
     );
     return rows[0] && { tenantId: rows[0].deletion_tenant, deletionId: rows[0].deletion_id, done: rows[0].done };
   }

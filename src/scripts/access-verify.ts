@@ -15,7 +15,8 @@ import { databaseOptions } from '../database/database.options';
  * of a tenant from its source tables (assignments and memberships) and reports every
  * difference; with --repair, rebuilds the applications that differ, sets their counts to
  * their rows, and checks them again.
- * The command an operator runs after a restore or an incident. Connects to DATABASE_URL, or
+ * The command an operator runs after a restore or an incident. Connects to DATABASE_MIGRATION_URL
+ * (a direct connection: it runs without a time limit), else DATABASE_URL, or
  * to the embedded database `npm start` runs. Exit code 0: consistent; 1: differences
  * remain; 2: a mistake on the command line.
  */
@@ -44,7 +45,9 @@ async function main(): Promise<number> {
   }
   const tenantId = values.tenant.toLowerCase();
   const url =
-    process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_DATABASE_PORT ?? 54329}/iam`;
+    process.env.DATABASE_MIGRATION_URL ??
+    process.env.DATABASE_URL ??
+    `postgres://postgres:postgres@127.0.0.1:${process.env.EMBEDDED_DATABASE_PORT ?? 54329}/iam`;
   // A pool without the request time limit: a whole tenant's recount takes minutes.
   const dataSource = new DataSource(databaseOptions({ url, role: 'migrations' }));
   await dataSource.initialize();

@@ -10,6 +10,7 @@ import { ResourceVersions1796300000000 } from './1796300000000-ResourceVersions'
 import { IdempotencyKeys1796300000001 } from './1796300000001-IdempotencyKeys';
 import { ChangeEvents1796400000000 } from './1796400000000-ChangeEvents';
 import { RebuildClaimLockOrder1796500000000 } from './1796500000000-RebuildClaimLockOrder';
+import { SettingsThatSurvivePooling1796600000000 } from './1796600000000-SettingsThatSurvivePooling';
 
 // Listed explicitly (not globbed) so the same list works compiled, under ts-node and under Jest.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   IdempotencyKeys1796300000001,
   ChangeEvents1796400000000,
   RebuildClaimLockOrder1796500000000,
+  SettingsThatSurvivePooling1796600000000,
 ];
