@@ -12,6 +12,7 @@ import { Environment } from './config/environment';
 import { BACKGROUND_CONNECTION, databaseOptions } from './database/database.options';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
+import { ReplicasModule } from './replicas/replicas.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -37,6 +38,7 @@ export class AppModule {
           name: BACKGROUND_CONNECTION,
           retryAttempts: 0,
         }),
+        ReplicasModule,
         AuthModule,
         HealthModule,
         TenantsModule,

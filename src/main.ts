@@ -8,6 +8,7 @@ import { createApp } from './create-app';
 import { printDevelopmentBanner, seedDemoTenant } from './database/demo-seed';
 import { EmbeddedDatabase } from './database/embedded-database';
 import { migrate } from './database/migrate';
+import { Readiness } from './health/readiness';
 
 async function main(): Promise<void> {
   let env: Environment;
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
 
   let app: NestFastifyApplication | undefined;
   installShutdown(logger, async () => {
+    if (app && env.SHUTDOWN_DRAIN_MS > 0) {
+      // Out of the load balancer's rotation first (its health checks now fail), still serving.
+      app.get(Readiness).startDraining();
+      logger.info({ context: 'Bootstrap', drain_ms: env.SHUTDOWN_DRAIN_MS }, 'draining: /health/ready answers 503');
+      await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DRAIN_MS));
+    }
     await app?.close();
     await embedded?.stop();
   });
@@ -56,7 +63,10 @@ async function main(): Promise<void> {
   logger.info({ context: 'Bootstrap', port: env.PORT }, 'listening');
 }
 
-/** SIGTERM/SIGINT: stop accepting, finish in-flight requests, close the pool, stop the embedded database. */
+/**
+ * SIGTERM/SIGINT: fail the readiness check for SHUTDOWN_DRAIN_MS while still serving, then stop
+ * accepting, finish in-flight requests, close the pools, stop the embedded database.
+ */
 function installShutdown(logger: Pino, close: () => Promise<void>): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -38,6 +38,15 @@ request is still in flight, 409 with \`Retry-After: 1\`. A request that fails re
 nothing, so its retry runs again. Without the header nothing changes (a duplicate
 assignment is still a 409).
 
+**Read your writes (Consistency-Token).** Heavy reads (lists, assignees, effective users,
+a user's or group's applications, audit events) may be served by a streaming replica, a
+moment behind the primary. Every successful write answers with a \`Consistency-Token\`
+header (the primary's WAL position after the commit); a read that sends it back as
+\`Consistency-Token\` is served by a replica only once that replica has replayed the write,
+otherwise by the primary, so it always sees the write (the App Assignments reads take it
+too, though their reference operations do not list the header). A malformed token is 422 at
+\`["header", "consistency-token"]\`.
+
 **Concurrency (ETag).** Users, groups and applications carry a strong \`ETag\` (their
 version) on their GET, their creation and their PATCH. \`If-None-Match\` on the GET answers
 304 when the ETag is current; \`If-Match\` on PATCH and DELETE applies the change only at that
@@ -91,6 +100,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   applyOperationIds(document);
   orderPathParameters(document);
   declarePublicOperations(document);
+  declareConsistencyTokens(document);
   exemplifyPathParameters(document);
   exemplifyModelProperties(document);
   return document;
@@ -200,6 +210,27 @@ function declarePublicOperations(document: OpenAPIObject): void {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
       if (operation && !operation.security) operation.security = [];
+    }
+  }
+}
+
+/** Every successful write answers with the `Consistency-Token` its reads can present (see ReadRouter). */
+function declareConsistencyTokens(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const method of ['post', 'put', 'patch', 'delete'] as const) {
+      const operation = item[method];
+      if (!operation || (operation as unknown as Record<string, unknown>)['x-read-only'] === true) continue;
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (!status.startsWith('2') || !response || '$ref' in response) continue;
+        response.headers = {
+          ...response.headers,
+          'Consistency-Token': {
+            description:
+              "The primary's WAL position once this write committed: send it as `Consistency-Token` on a read to see the write.",
+            schema: { type: 'string', example: '0/16B3748' },
+          },
+        };
+      }
     }
   }
 }

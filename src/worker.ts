@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createRootLogger(env.LOG_LEVEL);
-  if (env.DATABASE_MIGRATIONS_RUN) await migrate(env.DATABASE_URL);
+  if (env.DATABASE_MIGRATIONS_RUN) await migrate(env.DATABASE_MIGRATION_URL ?? env.DATABASE_URL);
   const context = await NestFactory.createApplicationContext(AppModule.forRoot(env, env.DATABASE_URL), {
     logger: new JsonLogger(logger),
   });

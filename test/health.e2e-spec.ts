@@ -57,6 +57,8 @@ describe('Health', () => {
       failed_deliveries_last_hour: expect.any(Number),
       paused_subscriptions: expect.any(Number),
     },
+    // No DATABASE_REPLICA_URLS: the primary serves every read.
+    replicas: [],
   };
   const BODIES: Record<string, object> = { '/health/live': { status: 'ok' }, '/health/ready': { status: 'ok', ...RELAY } };
 

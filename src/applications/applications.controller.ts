@@ -50,6 +50,7 @@ export class ApplicationsController {
   @RequireScopes(Scope.ApplicationsRead)
   @Endpoint({
     summary: 'List Applications',
+    replicaRead: true,
     description: 'Applications of the tenant ordered by name, then id. `q` filters on the name.',
     status: 200,
     response: PaginatedResponseEnvelope(ApplicationResponse),

@@ -8,6 +8,7 @@ import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
 import type { Tx } from '../common/database/transaction';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 import type { ApplicationStatus } from './application.entity';
 
 export interface ApplicationRow {
@@ -33,7 +34,10 @@ const COLUMNS = 'id, tenant_id, name, description, client_id, status, created_at
 
 @Injectable()
 export class ApplicationsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouter,
+  ) {}
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'pay'] })
@@ -42,7 +46,7 @@ export class ApplicationsRepository {
       ? 'tenant_id = $1 AND deletion_requested_at IS NULL AND name ILIKE $2'
       : 'tenant_id = $1 AND deletion_requested_at IS NULL';
     return selectPage<ApplicationRow>(
-      this.dataSource,
+      this.reads.for('lists'),
       {
         rows: `SELECT ${COLUMNS} FROM applications WHERE ${where} ORDER BY name, id`,
         count: `SELECT count(*) AS total FROM applications WHERE ${where}`,

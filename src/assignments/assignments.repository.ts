@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
-import { runSql } from '../common/database/run-sql';
+import { type Queryable, runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
 import { offsetOf, PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 import {
   ASSIGNEES_SQL,
   EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL,
@@ -57,7 +56,7 @@ function assignmentsOf(rows: Array<AssignmentRow | NullRow>): AssignmentRow[] | 
   return rows.filter((row): row is AssignmentRow => row.application_id !== null);
 }
 
-async function total(source: DataSource, sql: string, parameters: unknown[]): Promise<number> {
+async function total(source: Queryable, sql: string, parameters: unknown[]): Promise<number> {
   const { rows } = await runSql<{ total: string }>(source, sql, parameters);
   return Number(rows[0].total);
 }
@@ -69,7 +68,7 @@ async function total(source: DataSource, sql: string, parameters: unknown[]): Pr
  */
 @Injectable()
 export class AssignmentsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: ReadRouter) {}
 
   /**
    * A user's applications: direct ∪ through groups, one row per application. A direct
@@ -78,7 +77,7 @@ export class AssignmentsRepository {
    */
   @GenerateSql({ params: [Dummy.tenant, Dummy.user, true] })
   async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[] | undefined> {
-    const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, USER_APPLICATIONS_SQL, [
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments'), USER_APPLICATIONS_SQL, [
       tenantId,
       userId,
       includeGroups,
@@ -89,14 +88,17 @@ export class AssignmentsRepository {
   /** A group's assignments, ordered by application name, then id. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
   async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[] | undefined> {
-    const { rows } = await runSql<AssignmentRow | NullRow>(this.dataSource, GROUP_APPLICATIONS_SQL, [tenantId, groupId]);
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments'), GROUP_APPLICATIONS_SQL, [
+      tenantId,
+      groupId,
+    ]);
     return assignmentsOf(rows);
   }
 
   /** Directly assigned users and assigned groups, oldest assignment first, ties by id. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
   async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow | undefined> {
-    const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(this.dataSource, ASSIGNEES_SQL, [
+    const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(this.reads.for('assignees'), ASSIGNEES_SQL, [
       tenantId,
       applicationId,
     ]);
@@ -111,7 +113,7 @@ export class AssignmentsRepository {
       tenant_users: number | null;
       direct_users: string;
       groups: Array<{ group_id: string; members: number }>;
-    }>(this.dataSource, EFFECTIVE_USERS_SOURCES_SQL, [tenantId, applicationId]);
+    }>(this.reads.for('effective_users'), EFFECTIVE_USERS_SOURCES_SQL, [tenantId, applicationId]);
     const row = rows[0];
     if (!row.application_exists) return undefined;
     return {
@@ -141,11 +143,15 @@ export class AssignmentsRepository {
       case 'everyone':
         return tenantUsers;
       case 'union':
-        return total(this.dataSource, EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
+        return total(this.reads.for('effective_users'), EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
       case 'beside-largest-group':
         return (
           strategy.members +
-          (await total(this.dataSource, EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [tenantId, applicationId, strategy.groupId]))
+          (await total(this.reads.for('effective_users'), EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [
+            tenantId,
+            applicationId,
+            strategy.groupId,
+          ]))
         );
     }
   }
@@ -166,7 +172,7 @@ export class AssignmentsRepository {
     page: PageRequest,
   ): Promise<EffectiveUser[]> {
     if (strategy === 'empty') return [];
-    const { rows } = await runSql<EffectiveUser>(this.dataSource, PAGE_STATEMENTS[strategy], [
+    const { rows } = await runSql<EffectiveUser>(this.reads.for('effective_users'), PAGE_STATEMENTS[strategy], [
       tenantId,
       applicationId,
       page.perPage,

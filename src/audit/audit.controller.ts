@@ -19,6 +19,7 @@ export class AuditController {
   @RequireScopes(Scope.AuditRead)
   @Endpoint({
     summary: 'List Audit Events',
+    replicaRead: true,
     description: 'Every successful change in the tenant, newest first; filter by action and by target.',
     status: 200,
     response: PaginatedResponseEnvelope(AuditEventResponse),

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { Actor } from '../common/auth/principal';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 import type { AuditAction, AuditTargetType } from './audit-actions';
 
 export interface AuditEventRow {
@@ -36,7 +35,7 @@ export interface AuditFilter {
 
 @Injectable()
 export class AuditRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: ReadRouter) {}
 
   /** Records a change inside the caller's transaction, so it commits or rolls back with it. */
   @GenerateSql({
@@ -85,7 +84,7 @@ export class AuditRepository {
     narrow('target_id', filter.targetId);
     const where = conditions.join(' AND ');
     return selectPage<AuditEventRow>(
-      this.dataSource,
+      this.reads.for('audit_events'),
       {
         rows: `SELECT id, tenant_id, occurred_at, actor, action, target_type, target_id, details, request_id
                  FROM audit_events WHERE ${where} ORDER BY occurred_at DESC, id DESC`,

@@ -8,9 +8,11 @@ import type { Actor } from '../common/auth/principal';
 import { type Tx, violationError, type Violations } from '../common/database/transaction';
 import { IdempotencyErrors, IdempotencyKeyRejections } from '../common/errors/idempotency.errors';
 import { TENANT_NOT_FOUND } from '../common/errors/tenant.errors';
+import { requestConsistency } from '../common/http/consistency';
 import { PreparedResponseReplay } from '../common/http/prepared-response';
 import { IdempotencyKeysRepository, type StoredKey } from '../idempotency/idempotency-keys.repository';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
+import { PrimaryWalRepository } from '../replicas/primary-wal.repository';
 import { TenantLockRepository } from './tenant-lock.repository';
 
 /** What a write hands back: its result, and what the audit trail records of it (nothing when it changed nothing). */
@@ -59,6 +61,7 @@ export class ChangeWriter {
     private readonly tenants: TenantLockRepository,
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly changeEvents: ChangeEventsRepository,
+    private readonly wal: PrimaryWalRepository,
   ) {}
 
   async write<T>(
@@ -68,8 +71,9 @@ export class ChangeWriter {
     work: (tx: Tx) => Promise<Change<T>>,
     { workHoldsTenant = false, idempotency }: WriteOptions = {},
   ): Promise<T> {
+    let result: T;
     try {
-      return await this.dataSource.transaction(async (tx) => {
+      result = await this.dataSource.transaction(async (tx) => {
         if (idempotency) await this.holdKey(idempotency, tx);
         if (tenantId !== undefined && !workHoldsTenant && !(await this.tenants.lockLive(tenantId, tx))) {
           throw TENANT_NOT_FOUND.error();
@@ -101,8 +105,18 @@ export class ChangeWriter {
         return result;
       });
     } catch (error) {
+      // A replay answers a write that committed earlier: the position now is past it too.
+      if (error instanceof PreparedResponseReplay) await this.recordCommitPosition();
       throw violationError(error, violations);
     }
+    await this.recordCommitPosition();
+    return result;
+  }
+
+  /** The response's Consistency-Token: where the primary's WAL stands now that the write has committed. */
+  private async recordCommitPosition(): Promise<void> {
+    const store = requestConsistency.getStore();
+    if (store) store.committedAt = await this.wal.position();
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { GenerateSql } from '../common/database/generate-sql';
 import { inBackgroundBatch } from '../common/database/background-batch';
+import { GenerateSql } from '../common/database/generate-sql';
 import { runSql } from '../common/database/run-sql';
 import { BACKGROUND_CONNECTION } from '../database/database.options';
 

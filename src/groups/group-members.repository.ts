@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 
 export interface GroupMemberRow {
   user_id: string;
@@ -22,13 +21,13 @@ const MEMBER_COLUMNS = `SELECT m.user_id, m.group_id, u.email, u.display_name, u
 
 @Injectable()
 export class GroupMembersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly reads: ReadRouter) {}
 
   /** One page of a group's members, ordered by email then user id, with the total. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group, FIRST_PAGE] })
   page(tenantId: string, groupId: string, page: PageRequest): Promise<PageOfRows<GroupMemberRow>> {
     return selectPage<GroupMemberRow>(
-      this.dataSource,
+      this.reads.for('lists'),
       {
         rows: `${MEMBER_COLUMNS} WHERE m.tenant_id = $1 AND m.group_id = $2 ORDER BY u.email, u.id`,
         count: `SELECT count(*) AS total FROM group_memberships WHERE tenant_id = $1 AND group_id = $2`,

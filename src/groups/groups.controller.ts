@@ -53,6 +53,7 @@ export class GroupsController {
   @RequireScopes(Scope.GroupsRead)
   @Endpoint({
     summary: 'List Groups',
+    replicaRead: true,
     description: 'Groups of the tenant ordered by name, then id. `q` filters on the name.',
     status: 200,
     response: PaginatedResponseEnvelope(GroupResponse),
@@ -138,6 +139,7 @@ export class GroupsController {
   @RequireScopes(Scope.GroupsRead)
   @Endpoint({
     summary: 'List Group Members',
+    replicaRead: true,
     description: 'Members ordered by email, then user id.',
     status: 200,
     response: PaginatedResponseEnvelope(GroupMemberResponse),

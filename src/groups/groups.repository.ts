@@ -8,6 +8,7 @@ import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
 import type { Tx } from '../common/database/transaction';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 
 export interface GroupRow {
   id: string;
@@ -29,7 +30,10 @@ const COLUMNS = 'id, tenant_id, name, description, created_at, updated_at, versi
 
 @Injectable()
 export class GroupsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouter,
+  ) {}
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'eng'] })
@@ -38,7 +42,7 @@ export class GroupsRepository {
       ? 'tenant_id = $1 AND deletion_requested_at IS NULL AND name ILIKE $2'
       : 'tenant_id = $1 AND deletion_requested_at IS NULL';
     return selectPage<GroupRow>(
-      this.dataSource,
+      this.reads.for('lists'),
       {
         rows: `SELECT ${COLUMNS} FROM groups WHERE ${where} ORDER BY name, id`,
         count: `SELECT count(*) AS total FROM groups WHERE ${where}`,

@@ -4,6 +4,7 @@ import { Public } from '../common/auth/decorators';
 import { DatabaseErrors } from '../common/database/database.errors';
 import { Endpoint } from '../common/http/api-docs';
 import { ApiResponseEnvelope } from '../common/http/envelopes';
+import { HealthErrors } from './health.errors';
 import { HealthService } from './health.service';
 
 @ApiSchema({ name: 'HealthStatus' })
@@ -30,10 +31,34 @@ class EventRelayHealthResponse {
   paused_subscriptions!: number;
 }
 
+@ApiSchema({ name: 'ReplicaHealth', description: 'A streaming replica of the database, as this instance sees it.' })
+class ReplicaHealthResponse {
+  @ApiProperty({ type: 'string', example: 'replica1', description: 'In the order of DATABASE_REPLICA_URLS.' })
+  name!: string;
+
+  @ApiProperty({
+    type: 'boolean',
+    description: 'Serves reads: it answers, is a standby, and is within DATABASE_REPLICA_MAX_LAG_MS of the primary.',
+    example: true,
+  })
+  serving!: boolean;
+
+  @ApiProperty({
+    type: 'number',
+    nullable: true,
+    description: 'How far behind the primary it is, to within one check interval (null: unknown).',
+    example: 0.02,
+  })
+  lag_seconds!: number | null;
+}
+
 @ApiSchema({ name: 'ReadinessStatus' })
 class ReadinessStatus extends HealthStatus {
   @ApiProperty({ type: () => EventRelayHealthResponse })
   event_relay!: EventRelayHealthResponse;
+
+  @ApiProperty({ type: () => [ReplicaHealthResponse], description: 'Empty without DATABASE_REPLICA_URLS.' })
+  replicas!: ReplicaHealthResponse[];
 }
 
 @ApiTags('Health')
@@ -59,14 +84,15 @@ export class HealthController {
   @Endpoint({
     summary: 'Readiness',
     description:
-      'The database answers within two seconds. No token needed. `event_relay` shows the change-event relay: its lag ' +
-      'and its failures (information: they do not make the service unready).',
+      'The instance is not shutting down and the primary database answers within two seconds. No token needed. ' +
+      '`event_relay` shows the change-event relay: its lag and its failures; `replicas` the read replicas ' +
+      '(information: they do not make the service unready).',
     status: 200,
     response: ApiResponseEnvelope(ReadinessStatus),
     public: true,
-    errors: [DatabaseErrors.unavailable],
+    errors: [DatabaseErrors.unavailable, HealthErrors.draining],
   })
   async ready(): Promise<ReadinessStatus> {
-    return { status: 'ok', event_relay: await this.health.ready() };
+    return { status: 'ok', ...(await this.health.ready()) };
   }
 }

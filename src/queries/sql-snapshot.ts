@@ -1,10 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { format } from 'sql-formatter';
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Dummy, generatedSqlMethods, type SqlCase } from '../common/database/generate-sql';
 import { runSql } from '../common/database/run-sql';
 import { sqlRecorder } from '../common/database/sql-recorder';
+import { validateEnvironment } from '../config/environment';
+import { PrimaryWalRepository } from '../replicas/primary-wal.repository';
+import { ReadRouter } from '../replicas/read-router';
 
 /**
  * The SQL snapshot: every statement each repository method decorated with @GenerateSql
@@ -16,7 +19,21 @@ import { sqlRecorder } from '../common/database/sql-recorder';
 export const SOURCE_ROOT = join(__dirname, '..');
 export const SNAPSHOT_DIR = __dirname;
 
-type RepositoryClass = new (dataSource: DataSource) => Record<string, unknown>;
+type RepositoryClass = new (...dependencies: unknown[]) => Record<string, unknown>;
+
+/**
+ * A repository built the way Nest builds it, from its constructor's parameter types: every
+ * DataSource is the snapshot's, and reads are routed to it (no replicas).
+ */
+function instantiate(repository: RepositoryClass, dataSource: DataSource): Record<string, unknown> {
+  const types = (Reflect.getMetadata('design:paramtypes', repository) as unknown[] | undefined) ?? [DataSource];
+  const dependencies = types.map((type) => {
+    if (type === DataSource) return dataSource;
+    if (type === ReadRouter) return new ReadRouter(dataSource, new PrimaryWalRepository(dataSource), validateEnvironment({}));
+    throw new Error(`${repository.name}: the SQL snapshot cannot provide a ${String((type as { name?: string }).name)}`);
+  });
+  return new repository(...dependencies);
+}
 
 /** Every `*.repository.ts` under src/, sorted. */
 export function repositoryFiles(root = SOURCE_ROOT): string[] {
@@ -52,7 +69,7 @@ export async function buildSqlSnapshot(dataSource: DataSource): Promise<Map<stri
         const repository = exported as RepositoryClass;
         const methods = generatedSqlMethods(repository);
         if (methods.length === 0) continue;
-        const instance = new repository(dataSource);
+        const instance = instantiate(repository, dataSource);
         for (const { method, cases } of methods) {
           for (const sqlCase of cases) {
             const title = `${repository.name}.${method}${cases.length > 1 && sqlCase.name ? ` (${sqlCase.name})` : ''}`;

@@ -46,6 +46,7 @@ export class UsersController {
   @RequireScopes(Scope.UsersRead)
   @Endpoint({
     summary: 'List Users',
+    replicaRead: true,
     description: 'Users of the tenant ordered by email, then id. `q` filters on email or display name.',
     status: 200,
     response: PaginatedResponseEnvelope(UserResponse),

@@ -8,6 +8,7 @@ import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
 import type { Tx } from '../common/database/transaction';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 import type { UserStatus } from './user.entity';
 
 export interface UserRow {
@@ -32,14 +33,17 @@ const COLUMNS = 'id, tenant_id, email, display_name, status, created_at, updated
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouter,
+  ) {}
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'ada'] })
   page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<UserRow>> {
     const where = q ? 'tenant_id = $1 AND (email ILIKE $2 OR display_name ILIKE $2)' : 'tenant_id = $1';
     return selectPage<UserRow>(
-      this.dataSource,
+      this.reads.for('lists'),
       {
         rows: `SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY email, id`,
         count: `SELECT count(*) AS total FROM users WHERE ${where}`,

@@ -3,8 +3,16 @@ import { DataSource, EntityManager, QueryFailedError, QueryRunner } from 'typeor
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { sqlRecorder } from './sql-recorder';
 
-/** Where a statement runs: the pool (reads), or a transaction's manager (writes). */
-export type Queryable = DataSource | EntityManager;
+/**
+ * A read that a router sends to a replica or to the primary (src/replicas decides which):
+ * `runSql` hands its statements over to it.
+ */
+export abstract class RoutedSource {
+  abstract run<T>(sql: string, parameters: unknown[]): Promise<SqlResult<T>>;
+}
+
+/** Where a statement runs: the pool (reads), a transaction's manager (writes), or a routed read. */
+export type Queryable = DataSource | EntityManager | RoutedSource;
 
 export interface SqlResult<T> {
   rows: T[];
@@ -23,17 +31,11 @@ export async function runSql<T = Record<string, unknown>>(
   parameters: unknown[],
 ): Promise<SqlResult<T>> {
   sqlRecorder.current?.(sql);
+  if (source instanceof RoutedSource) return source.run<T>(sql, parameters);
   if (source instanceof DataSource && !source.driver.isReplicated) {
     // A statement outside a transaction goes straight to the driver's pool: a TypeORM query
-    // runner per statement cost more CPU than the cheapest reads themselves. Failures keep
-    // TypeORM's shape, which the error mapping reads.
-    const pool = (source.driver as PostgresDriver).master as Pool;
-    try {
-      const result = await pool.query(sql, parameters);
-      return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
-    } catch (error) {
-      throw new QueryFailedError(sql, parameters, error as Error);
-    }
+    // runner per statement cost more CPU than the cheapest reads themselves.
+    return queryPool<T>(poolOf(source), sql, parameters);
   }
   const joined = source instanceof EntityManager ? source.queryRunner : undefined;
   const runner: QueryRunner = joined ?? (source instanceof DataSource ? source : source.connection).createQueryRunner();
@@ -43,4 +45,19 @@ export async function runSql<T = Record<string, unknown>>(
   } finally {
     if (!joined) await runner.release();
   }
+}
+
+/** One statement on a pg pool; failures keep TypeORM's shape, which the error mapping reads. */
+export async function queryPool<T>(pool: Pool, sql: string, parameters: unknown[]): Promise<SqlResult<T>> {
+  try {
+    const result = await pool.query(sql, parameters);
+    return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
+  } catch (error) {
+    throw new QueryFailedError(sql, parameters, error as Error);
+  }
+}
+
+/** The pg pool behind a TypeORM DataSource (the driver's master pool). */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as PostgresDriver).master as Pool;
 }

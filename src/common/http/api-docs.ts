@@ -51,6 +51,11 @@ export interface EndpointOptions {
   ifNoneMatch?: boolean;
   /** A PATCH or DELETE that takes `If-Match` (list the resource's 412 error in `errors`). */
   ifMatch?: boolean;
+  /**
+   * A heavy read a replica may serve: documents `Consistency-Token` (src/replicas/read-class.ts lists them; the App
+   * Assignments reads take it undocumented, as their reference operations list their parameters exactly).
+   */
+  replicaRead?: boolean;
 }
 
 const ETAG_HEADER = {
@@ -91,6 +96,18 @@ export function Endpoint(options: EndpointOptions) {
     ApiOperation({ summary: options.summary, description: options.description }),
     HttpCode(options.status),
     ...(options.idempotent ? IDEMPOTENT_HEADERS : []),
+    ...(options.replicaRead
+      ? [
+          ApiHeader({
+            name: 'Consistency-Token',
+            required: false,
+            description:
+              'Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only ' +
+              'once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.',
+            schema: { type: 'string', pattern: '^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$', example: '0/16B3748' },
+          }),
+        ]
+      : []),
     ...(options.ifNoneMatch
       ? [
           ApiHeader({

@@ -1200,7 +1200,7 @@ export const livenessHealthLiveGet = <ThrowOnError extends boolean = false>(
 /**
  * Readiness
  *
- * The database answers within two seconds. No token needed. `event_relay` shows the change-event relay: its lag and its failures (information: they do not make the service unready).
+ * The instance is not shutting down and the primary database answers within two seconds. No token needed. `event_relay` shows the change-event relay: its lag and its failures; `replicas` the read replicas (information: they do not make the service unready).
  */
 export const readinessHealthReadyGet = <ThrowOnError extends boolean = false>(
   options?: Options<ReadinessHealthReadyGetData, ThrowOnError>,

@@ -782,7 +782,29 @@ export type PaginationMeta = {
 
 export type ReadinessStatus = {
   event_relay: EventRelayHealth;
+  /**
+   * Empty without DATABASE_REPLICA_URLS.
+   */
+  replicas: Array<ReplicaHealth>;
   status: string;
+};
+
+/**
+ * A streaming replica of the database, as this instance sees it.
+ */
+export type ReplicaHealth = {
+  /**
+   * How far behind the primary it is, to within one check interval (null: unknown).
+   */
+  lag_seconds: number | null;
+  /**
+   * In the order of DATABASE_REPLICA_URLS.
+   */
+  name: string;
+  /**
+   * Serves reads: it answers, is a standby, and is within DATABASE_REPLICA_MAX_LAG_MS of the primary.
+   */
+  serving: boolean;
 };
 
 /**
@@ -1407,6 +1429,12 @@ export type CheckAccessInBatchApiV1TenantsTenantIdAccessChecksPostResponse =
 
 export type ListApplicationsApiV1TenantsTenantIdApplicationsGetData = {
   body?: never;
+  headers?: {
+    /**
+     * Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.
+     */
+    'Consistency-Token'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1791,6 +1819,12 @@ export type GetApplicationEffectiveUsersApiV1TenantsTenantIdApplicationsApplicat
 
 export type ListAuditEventsApiV1TenantsTenantIdAuditEventsGetData = {
   body?: never;
+  headers?: {
+    /**
+     * Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.
+     */
+    'Consistency-Token'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -1968,6 +2002,12 @@ export type GetTenantDeletionApiV1TenantsTenantIdDeletionGetResponse =
 
 export type ListGroupsApiV1TenantsTenantIdGroupsGetData = {
   body?: never;
+  headers?: {
+    /**
+     * Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.
+     */
+    'Consistency-Token'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -2400,6 +2440,12 @@ export type GetGroupDeletionApiV1TenantsTenantIdGroupsGroupIdDeletionGetResponse
 
 export type ListGroupMembersApiV1TenantsTenantIdGroupsGroupIdMembersGetData = {
   body?: never;
+  headers?: {
+    /**
+     * Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.
+     */
+    'Consistency-Token'?: string;
+  };
   path: {
     tenant_id: string;
     group_id: string;
@@ -2540,6 +2586,12 @@ export type RemoveGroupMemberApiV1TenantsTenantIdGroupsGroupIdMembersUserIdDelet
 
 export type ListUsersApiV1TenantsTenantIdUsersGetData = {
   body?: never;
+  headers?: {
+    /**
+     * Read your writes: the `Consistency-Token` of a write response. The read is then served by a replica only once it has replayed that write, otherwise by the primary. Without it, a replica within the lag bound may serve it.
+     */
+    'Consistency-Token'?: string;
+  };
   path: {
     tenant_id: string;
   };
@@ -3294,7 +3346,7 @@ export type ReadinessHealthReadyGetData = {
 
 export type ReadinessHealthReadyGetErrors = {
   /**
-   * Database unavailable: "Database is unavailable"
+   * Database unavailable: "Database is unavailable", "The instance is shutting down"
    */
   503: ErrorResponse;
 };
