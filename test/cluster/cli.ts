@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, LocalClusterOptions } from './cluster-settings';
 import { LocalCluster, PieceStatus } from './local-cluster';
@@ -139,7 +139,8 @@ function printStatus(cluster: LocalCluster, pieces: PieceStatus[]): void {
   say('');
   say(`Clients: ${cluster.url} (HAProxy; the X-Served-By header names the instance that answered).`);
   say('Local development only: PostgreSQL and PgBouncer trust every connection from 127.0.0.1, without a password.');
-  say(`State: ${base}/ (data, configurations, logs/<piece>.log, pid files). Stop: npm run cluster:down`);
+  const baseOption = cluster.settings.paths.base === resolve(DEFAULTS.baseDir) ? '' : ` -- --base-dir ${base}`;
+  say(`State: ${base}/ (data, configurations, logs/<piece>.log, pid files). Stop: npm run cluster:down${baseOption}`);
   say(`PgBouncer's console: psql -h 127.0.0.1 -p ${settings.pgbouncerPort} -U postgres pgbouncer -c 'SHOW POOLS'`);
   if (settings.replica) say(`Replica lag: psql ${cluster.replica.url()} -c 'SELECT now() - pg_last_xact_replay_timestamp()'`);
   say('');
