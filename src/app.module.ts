@@ -12,6 +12,7 @@ import { Environment } from './config/environment';
 import { BACKGROUND_CONNECTION, databaseOptions } from './database/database.options';
 import { GroupsModule } from './groups/groups.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ReplicasModule } from './replicas/replicas.module';
 import { TenantsModule } from './tenants/tenants.module';
 import { UsersModule } from './users/users.module';
@@ -40,6 +41,7 @@ export class AppModule {
         }),
         ReplicasModule,
         AuthModule,
+        MetricsModule,
         HealthModule,
         TenantsModule,
         UsersModule,

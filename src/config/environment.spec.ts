@@ -167,6 +167,46 @@ describe('validateEnvironment', () => {
     });
   });
 
+  describe('metrics', () => {
+    const TOKEN = 'a-metrics-token-of-more-than-32-characters';
+
+    it('serves no metrics by default, and listens on loopback when a port is given', () => {
+      const env = validateEnvironment({});
+      expect(env.METRICS_PORT).toBeUndefined();
+      expect(env.METRICS_TOKEN).toBeUndefined();
+      expect(env.METRICS_HOST).toBe('127.0.0.1');
+      expect(validateEnvironment({ METRICS_PORT: '9464' })).toMatchObject({ METRICS_PORT: 9464, METRICS_HOST: '127.0.0.1' });
+    });
+
+    it('reads the port, the interface and the token', () => {
+      const env = validateEnvironment({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0', METRICS_TOKEN: TOKEN });
+      expect(env).toMatchObject({ METRICS_PORT: 0, METRICS_HOST: '0.0.0.0', METRICS_TOKEN: TOKEN });
+    });
+
+    it('treats empty values as unset', () => {
+      const env = validateEnvironment({ METRICS_PORT: '', METRICS_HOST: ' ', METRICS_TOKEN: '' });
+      expect(env.METRICS_PORT).toBeUndefined();
+      expect(env.METRICS_HOST).toBe('127.0.0.1');
+      expect(env.METRICS_TOKEN).toBeUndefined();
+    });
+
+    it.each(['abc', '70000', '-1', '9464.5'])('refuses METRICS_PORT=%s', (port) => {
+      expect(problemsOf({ METRICS_PORT: port })).toContain('METRICS_PORT:');
+    });
+
+    it('refuses a short token without printing it', () => {
+      const message = problemsOf({ METRICS_TOKEN: 'short-metrics-token' });
+      expect(message).toContain('METRICS_TOKEN: METRICS_TOKEN must be at least 32 characters long');
+      expect(message).not.toContain('short-metrics-token');
+    });
+
+    it('refuses the API port for the metrics server', () => {
+      expect(problemsOf({ PORT: '8080', METRICS_PORT: '8080' })).toContain('METRICS_PORT: must differ from PORT');
+      expect(problemsOf({ METRICS_PORT: '3000' })).toContain('METRICS_PORT: must differ from PORT');
+      expect(validateEnvironment({ PORT: '0', METRICS_PORT: '0' }).METRICS_PORT).toBe(0);
+    });
+  });
+
   describe('production', () => {
     it('starts with a real key, an issuer and an audience', () => {
       const env = validateEnvironment(PRODUCTION);

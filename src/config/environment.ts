@@ -252,6 +252,27 @@ export class Environment {
   @Min(1)
   @Max(30 * 86_400)
   WEBHOOK_PAUSE_AFTER_SECONDS = 86_400;
+
+  /** Serve Prometheus metrics (GET /metrics only) on this port, apart from the API (unset: no metrics server; 0: any free port). */
+  @Transform(toInteger)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** Interface of the metrics server: loopback by default, so only the host (or its sidecar) can scrape. */
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
+
+  /** Bearer token that /metrics requires; when set, /metrics is also served on the API port. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'METRICS_TOKEN must be at least 32 characters long' })
+  METRICS_TOKEN?: string;
 }
 
 const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
@@ -291,6 +312,9 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'WEBHOOK_RETRY_FOR_SECONDS',
   'WEBHOOK_PAUSE_AFTER_FAILED_EVENTS',
   'WEBHOOK_PAUSE_AFTER_SECONDS',
+  'METRICS_PORT',
+  'METRICS_HOST',
+  'METRICS_TOKEN',
 ];
 
 export class EnvironmentError extends Error {}
@@ -334,6 +358,9 @@ function crossFieldProblems(env: Environment): string[] {
     }
   } else if (symmetric.length > 0) {
     problems.push('JWT_ALGORITHMS: HS* algorithms cannot be used with a public key or JWKS (RFC 8725 §3.1)');
+  }
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT !== 0 && env.METRICS_PORT === env.PORT) {
+    problems.push('METRICS_PORT: must differ from PORT (the metrics server listens apart from the API)');
   }
   if (env.NODE_ENV === 'production') {
     if (keySources === 0 || env.JWT_SECRET === DEVELOPMENT_JWT_SECRET) {
