@@ -4,6 +4,7 @@ import { ChangeEventsModule } from '../change-events/change-events.module';
 import { DeletionsModule } from '../deletions/deletions.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { BackgroundMetrics } from './background.metrics';
 import { BackgroundWorker } from './background-worker';
 import { EventRelay } from './event-relay';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -11,7 +12,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 /** The service's background work (see BackgroundWorker). Nothing depends on it. */
 @Module({
   imports: [AccessModule, DeletionsModule, IdempotencyModule, ChangeEventsModule, WebhooksModule],
-  providers: [BackgroundWorker, EventRelay, WebhookDispatcher],
+  providers: [BackgroundWorker, BackgroundMetrics, EventRelay, WebhookDispatcher],
   exports: [BackgroundWorker, EventRelay, WebhookDispatcher],
 })
 export class BackgroundModule {}

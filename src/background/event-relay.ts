@@ -4,6 +4,7 @@ import { EventRelayRepository } from '../change-events/event-relay.repository';
 import { NatsPublisher } from '../change-events/nats-publisher';
 import { Environment } from '../config/environment';
 import { WebhookDeliveriesRepository } from '../webhooks/webhook-deliveries.repository';
+import { BackgroundMetrics } from './background.metrics';
 
 export interface RelayBatch {
   events: number;
@@ -31,11 +32,12 @@ export class EventRelay {
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly nats: NatsPublisher,
     private readonly env: Environment,
+    private readonly metrics: BackgroundMetrics,
   ) {}
 
   /** One batch; undefined when there was nothing to relay (or another instance holds the relay). */
   async relayBatch(): Promise<RelayBatch | undefined> {
-    return this.outbox.dataSource.transaction(async (tx) => {
+    const batch = await this.outbox.dataSource.transaction(async (tx): Promise<RelayBatch | undefined> => {
       if (!(await this.outbox.tryHold(tx))) return undefined;
       const events = await this.outbox.claim(this.env.EVENT_RELAY_BATCH_SIZE, tx);
       if (events.length === 0) return undefined;
@@ -54,5 +56,8 @@ export class EventRelay {
       await this.outbox.markRelayed(tenantIds, ids, tx);
       return { events: events.length, deliveries, lagSeconds: (Date.now() - events[0].occurred_at.getTime()) / 1000 };
     });
+    // Counted once committed: a batch rolled back (NATS down, a crash) is relayed again later.
+    if (batch) this.metrics.relayed(batch.events);
+    return batch;
   }
 }

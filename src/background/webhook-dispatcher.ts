@@ -7,6 +7,7 @@ import { type AttemptRecord, type DueDelivery, WebhookDeliveriesRepository } fro
 import type { AttemptOutcome } from '../webhooks/webhook-delivery-attempt.entity';
 import { sendWebhook } from '../webhooks/webhook-sender';
 import { urlPolicyOf } from '../webhooks/webhooks.service';
+import { BackgroundMetrics } from './background.metrics';
 
 export const USER_AGENT = 'iam-app-assignments-webhooks/1.0';
 
@@ -33,6 +34,7 @@ export class WebhookDispatcher {
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly env: Environment,
+    private readonly metrics: BackgroundMetrics,
   ) {
     this.policy = urlPolicyOf(env);
   }
@@ -89,6 +91,7 @@ export class WebhookDispatcher {
         });
       }
     });
+    this.metrics.attempted(outcome);
   }
 
   private pauseReason(failedEvents: number, failingSeconds: number | null, last: AttemptRecord): string | undefined {
