@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { poolOf } from '../common/database/run-sql';
 import { BACKGROUND_CONNECTION } from '../database/database.options';
 import { Metrics } from './metrics.service';
 
@@ -17,9 +16,4 @@ export class DataSourcePools {
     metrics.observePool('requests', poolOf(requests));
     metrics.observePool('background', poolOf(background));
   }
-}
-
-/** The pg Pool behind a DataSource (its primary's, when it has replicas). */
-function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as PostgresDriver).master as Pool;
 }
