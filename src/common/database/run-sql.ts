@@ -30,8 +30,9 @@ export async function runSql<T = Record<string, unknown>>(
   sql: string,
   parameters: unknown[],
 ): Promise<SqlResult<T>> {
-  sqlRecorder.current?.(sql);
+  // A routed read comes back here for the server it chose (and is recorded then).
   if (source instanceof RoutedSource) return source.run<T>(sql, parameters);
+  sqlRecorder.current?.(sql);
   if (source instanceof DataSource && !source.driver.isReplicated) {
     // A statement outside a transaction goes straight to the driver's pool: a TypeORM query
     // runner per statement cost more CPU than the cheapest reads themselves.
