@@ -76,7 +76,8 @@ describe('Consistency-Token', () => {
 
   it('taken back by a routed read, shows the write (the primary serves it without replicas)', async () => {
     const router = t.app.get(ReadRouter);
-    const servedBefore = router.readCounts().find((count) => count.readClass === 'lists' && count.pool === 'primary')?.reads ?? 0;
+    const servedBefore =
+      router.readCounts().find((count) => count.readClass === 'lists' && count.pool === 'requests')?.reads ?? 0;
     const email = `${randomUUID()}@example.com`;
     const written = await t.http.post(users()).set(bearer(tenant.token)).send({ email, display_name: 'Mine' }).expect(201);
     const read = await t.http
@@ -86,7 +87,7 @@ describe('Consistency-Token', () => {
       .set('Consistency-Token', written.headers['consistency-token'])
       .expect(200);
     expect(read.body.data.map((user: { email: string }) => user.email)).toEqual([email]);
-    const servedAfter = router.readCounts().find((count) => count.readClass === 'lists' && count.pool === 'primary')!.reads;
+    const servedAfter = router.readCounts().find((count) => count.readClass === 'lists' && count.pool === 'requests')!.reads;
     // Two statements: the page and its total.
     expect(servedAfter).toBe(servedBefore + 2);
   });
@@ -111,6 +112,8 @@ describe('Consistency-Token', () => {
   });
 });
 
+const METRICS_TOKEN = 'metrics-token-for-the-replica-tests-0123456789';
+
 describe('Replicas that cannot serve', () => {
   let t: TestApp;
   let tenant: TenantFixture;
@@ -120,6 +123,7 @@ describe('Replicas that cannot serve', () => {
     t = await startTestApp({
       DATABASE_REPLICA_URLS: `${process.env.TEST_DATABASE_URL},postgres://postgres@127.0.0.1:1/none`,
       DATABASE_REPLICA_CHECK_MS: '50',
+      METRICS_TOKEN: METRICS_TOKEN,
     });
     tenant = await createTenant(t);
     await t.app.get(ReadRouter).checkAll();
@@ -147,7 +151,7 @@ describe('Replicas that cannot serve', () => {
   it('leave every read to the primary, which answers it correctly, with or without a token', async () => {
     const router = t.app.get(ReadRouter);
     const id = await createUser(t, tenant, `${randomUUID()}@example.com`);
-    const served = () => router.readCounts().filter((count) => count.pool !== 'primary');
+    const served = () => router.readCounts().filter((count) => count.pool !== 'requests');
     for (const token of [undefined, '0/0']) {
       const request = t.http.get(`/api/v1/tenants/${tenant.id}/users`).set(bearer(tenant.token));
       const response = await (token ? request.set('Consistency-Token', token) : request).expect(200);
@@ -156,8 +160,18 @@ describe('Replicas that cannot serve', () => {
     expect(served()).toEqual([]);
     expect(router.readCounts().find((count) => count.readClass === 'lists')).toEqual({
       readClass: 'lists',
-      pool: 'primary',
+      pool: 'requests',
       reads: 4, // two requests, each a page and its total
     });
+  });
+
+  it('are in /metrics: skipped, lag unknown, their pools observed, and the reads counted on the primary pool', async () => {
+    const text = (await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    expect(text).toContain('iam_db_replica_serving{replica="replica1"} 0');
+    expect(text).toContain('iam_db_replica_serving{replica="replica2"} 0');
+    expect(text).not.toContain('iam_db_replica_lag_seconds{');
+    expect(text).toMatch(/iam_db_pool_max\{pool="replica1"\} \d+/);
+    expect(text).toContain('iam_db_read_statements_total{read_class="lists",pool="requests"} 4');
+    expect(text).not.toMatch(/iam_db_read_statements_total\{[^}]*pool="replica/);
   });
 });

@@ -10,8 +10,8 @@ import type { ReadClass } from './read-class';
 import { type PrimarySample, Replica, type ReplicaStatus } from './replica';
 import { parseWalPosition } from './wal-position';
 
-/** The name of the primary's pool in metrics and logs. */
-export const PRIMARY = 'primary';
+/** The primary's pool of the requests, by its name in metrics (`iam_db_pool_connections{pool="requests"}`). */
+export const PRIMARY = 'requests';
 
 /** Errors after which the same read is sent to the primary: the replica is gone, or it cancelled the read to replay. */
 function isReplicaFailure(error: unknown): { fallBack: boolean; down: boolean } {
@@ -110,7 +110,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     return this.replicas.map((replica) => replica.status);
   }
 
-  /** Statements of the routed reads served so far, by read class and pool (`primary`, `replica1`, ...). */
+  /** Statements of the routed reads served so far, by read class and pool (`requests` on the primary, `replica1`, ...). */
   readCounts(): Array<{ readClass: string; pool: string; reads: number }> {
     return [...this.reads].map(([key, reads]) => {
       const [readClass, pool] = key.split('|');

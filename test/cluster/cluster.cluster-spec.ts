@@ -58,14 +58,15 @@ async function scrapeAll(): Promise<string[]> {
   );
 }
 
-const readStatements = async (pool: string) =>
-  counterSum(await scrapeAll(), 'iam_db_read_statements_total', { pool });
+const readStatements = async (pool: string) => counterSum(await scrapeAll(), 'iam_db_read_statements_total', { pool });
 
 /** Whether every running instance sees the replica serving (or not), by its own readiness. */
 async function replicaServingEverywhere(serving: boolean): Promise<boolean> {
   const answers = await Promise.all(cluster.instances.map((instance) => get(instance.url, '/health/ready', token)));
   return answers.every(
-    (answer) => answer.status === 200 && (answer.body as { data: { replicas: Array<{ serving: boolean }> } }).data.replicas[0].serving === serving,
+    (answer) =>
+      answer.status === 200 &&
+      (answer.body as { data: { replicas: Array<{ serving: boolean }> } }).data.replicas[0].serving === serving,
   );
 }
 
@@ -112,9 +113,9 @@ describe('PgBouncer in transaction mode', () => {
     } finally {
       await client.end();
     }
-    const [config] = await cluster.pgbouncer.show<{ key: string; value: string }>('CONFIG').then((rows) =>
-      rows.filter((row) => row.key === 'pool_mode'),
-    );
+    const [config] = await cluster.pgbouncer
+      .show<{ key: string; value: string }>('CONFIG')
+      .then((rows) => rows.filter((row) => row.key === 'pool_mode'));
     expect(config.value).toBe('transaction');
   });
 
@@ -126,7 +127,10 @@ describe('PgBouncer in transaction mode', () => {
         const pools = await cluster.pgbouncer.show<Record<string, string>>('POOLS');
         for (const pool of pools.filter((row) => row.database === 'iam')) {
           const clients = Number(pool.cl_active) + Number(pool.cl_waiting);
-          const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce((sum, key) => sum + Number(pool[key] ?? 0), 0);
+          const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce(
+            (sum, key) => sum + Number(pool[key] ?? 0),
+            0,
+          );
           peaks.clients = Math.max(peaks.clients, clients);
           peaks.servers = Math.max(peaks.servers, servers);
         }
@@ -141,7 +145,9 @@ describe('PgBouncer in transaction mode', () => {
           const email = `pool-${client}-${randomUUID()}@example.com`;
           results.push(...(await postOnce(cluster.url, users(), token, { email, display_name: `Pool ${client}` }, 1)));
           results.push(await get(cluster.url, `${users()}?per_page=5`, token));
-          results.push(await get(cluster.url, `/api/v1/tenants/${tenantId}/applications/${applicationId}/effective-users`, token));
+          results.push(
+            await get(cluster.url, `/api/v1/tenants/${tenantId}/applications/${applicationId}/effective-users`, token),
+          );
           results.push(await get(cluster.url, `/api/v1/tenants/${tenantId}/audit-events?per_page=5`, token));
           return results;
         }),
@@ -149,7 +155,9 @@ describe('PgBouncer in transaction mode', () => {
     ).flat();
     sampling = false;
     await sampler;
-    process.stdout.write(`pgbouncer: ${outcomes.length} requests from 300 clients, ${JSON.stringify(summary(outcomes))}, peak ${peaks.clients} client connections on ${peaks.servers} server connections\n`);
+    process.stdout.write(
+      `pgbouncer: ${outcomes.length} requests from 300 clients, ${JSON.stringify(summary(outcomes))}, peak ${peaks.clients} client connections on ${peaks.servers} server connections\n`,
+    );
     expect(summary(outcomes)).toEqual({ '201': 300, '200': 900 });
     expect(peaks.servers).toBeLessThanOrEqual(20);
     expect(peaks.clients).toBeGreaterThan(20);
@@ -162,7 +170,9 @@ describe('PgBouncer in transaction mode', () => {
       const results = await Promise.allSettled(
         clients.map(async (client) => {
           await client.query('BEGIN');
-          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE tenant_id = $1', [tenantId]);
+          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM users WHERE tenant_id = $1', [
+            tenantId,
+          ]);
           await client.query('COMMIT');
           return rows[0].n;
         }),
@@ -221,7 +231,9 @@ describe('Read-your-writes with a delayed replica', () => {
     const replicaBefore = await readStatements('replica1');
     const seen = await tries(200, false);
     const replicaAfter = await readStatements('replica1');
-    process.stdout.write(`read-your-writes without the token: ${JSON.stringify(seen)}; replica served ${replicaAfter - replicaBefore} statements\n`);
+    process.stdout.write(
+      `read-your-writes without the token: ${JSON.stringify(seen)}; replica served ${replicaAfter - replicaBefore} statements\n`,
+    );
     expect(seen.stale).toBeGreaterThan(0);
     expect(replicaAfter).toBeGreaterThan(replicaBefore);
   });
@@ -231,13 +243,13 @@ describe('Read-your-writes with a delayed replica', () => {
     const written = await call(cluster.url, 'POST', users(), token, { body: { email, display_name: 'Later' } });
     await sleep(1_500);
     const replicaBefore = await readStatements('replica1');
-    const primaryBefore = await readStatements('primary');
+    const primaryBefore = await readStatements('requests');
     const read = await call(cluster.url, 'GET', `${users()}?q=${encodeURIComponent(email)}`, token, {
       headers: { 'Consistency-Token': written.headers.get('consistency-token')! },
     });
     expect((read.body as { data: unknown[] }).data).toHaveLength(1);
     expect(await readStatements('replica1')).toBe(replicaBefore + 2);
-    expect(await readStatements('primary')).toBe(primaryBefore);
+    expect(await readStatements('requests')).toBe(primaryBefore);
   });
 });
 
@@ -249,16 +261,18 @@ describe('The replica stopped under load', () => {
       `/api/v1/tenants/${tenantId}/applications/${applicationId}/effective-users`,
       `/api/v1/tenants/${tenantId}/audit-events?per_page=10`,
     ];
-    const load = underLoad(12, () => stop, async (worker, iteration) => [
-      await get(cluster.url, paths[(worker + iteration) % paths.length], token),
-    ]);
+    const load = underLoad(
+      12,
+      () => stop,
+      async (worker, iteration) => [await get(cluster.url, paths[(worker + iteration) % paths.length], token)],
+    );
     await sleep(1_000);
     expect(await cluster.stopReplica()).toBe(true);
     await waitFor(() => replicaServingEverywhere(false), 10_000, 'every instance skips the stopped replica');
-    const primaryWhileDown = await readStatements('primary');
+    const primaryWhileDown = await readStatements('requests');
     const replicaWhileDown = await readStatements('replica1');
     await sleep(2_000);
-    expect(await readStatements('primary')).toBeGreaterThan(primaryWhileDown);
+    expect(await readStatements('requests')).toBeGreaterThan(primaryWhileDown);
     expect(await readStatements('replica1')).toBe(replicaWhileDown);
     await cluster.startReplica();
     await waitFor(() => replicaServingEverywhere(true), 30_000, 'every instance routes reads to the restarted replica');
@@ -275,18 +289,30 @@ describe('The replica stopped under load', () => {
 describe('An instance killed and another restarted under load, through HAProxy', () => {
   it('fails no GET, and POSTs retried with their Idempotency-Key take effect once', async () => {
     let stop = false;
-    const gets = underLoad(12, () => stop, async (worker, iteration) => [
-      await get(cluster.url, iteration % 2 === 0 ? `${users()}?per_page=10` : `/api/v1/tenants/${tenantId}/applications/${applicationId}/assignees`, token),
-    ]);
+    const gets = underLoad(
+      12,
+      () => stop,
+      async (worker, iteration) => [
+        await get(
+          cluster.url,
+          iteration % 2 === 0 ? `${users()}?per_page=10` : `/api/v1/tenants/${tenantId}/applications/${applicationId}/assignees`,
+          token,
+        ),
+      ],
+    );
     const emails: string[] = [];
     const posts: Outcome[][] = [];
-    const writes = underLoad(4, () => stop, async (worker, iteration) => {
-      const email = `kill-${worker}-${iteration}-${randomUUID()}@example.com`;
-      emails.push(email);
-      const attempts = await postOnce(cluster.url, users(), token, { email, display_name: 'Kill' });
-      posts.push(attempts);
-      return attempts;
-    });
+    const writes = underLoad(
+      4,
+      () => stop,
+      async (worker, iteration) => {
+        const email = `kill-${worker}-${iteration}-${randomUUID()}@example.com`;
+        emails.push(email);
+        const attempts = await postOnce(cluster.url, users(), token, { email, display_name: 'Kill' });
+        posts.push(attempts);
+        return attempts;
+      },
+    );
     await sleep(1_000);
     cluster.killInstance(1, 'SIGKILL');
     await sleep(1_000);

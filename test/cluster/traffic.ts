@@ -34,7 +34,11 @@ export async function call(
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text.length > 0 ? (JSON.parse(text) as unknown) : undefined,
+  };
 }
 
 /** `concurrency` loops, each running `step` until `until()` says stop; every outcome is kept. */
@@ -53,7 +57,12 @@ export async function underLoad(
 }
 
 /** A GET with no retry of ours: what it answers is what a client sees. */
-export async function get(baseUrl: string, path: string, token: string, headers?: Record<string, string>): Promise<Outcome & Partial<Answer>> {
+export async function get(
+  baseUrl: string,
+  path: string,
+  token: string,
+  headers?: Record<string, string>,
+): Promise<Outcome & Partial<Answer>> {
   try {
     const answer = await call(baseUrl, 'GET', path, token, { headers });
     return { method: 'GET', path, ...answer };
