@@ -27,6 +27,10 @@ export async function createApp(env: Environment, databaseUrl: string, logger: P
       void reply.code(status).headers(headers).send(body);
     },
   });
+  // Load balancers probe /health/* every second or so: their requests are logged only at warn and above.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url.startsWith('/health/')) route.logLevel = 'warn';
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env, databaseUrl), adapter, {
     logger: new JsonLogger(logger),
     abortOnError: false,

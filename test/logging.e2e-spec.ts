@@ -56,4 +56,14 @@ describe('Structured logs', () => {
     }
     expect(header.length).toBeGreaterThan(0);
   });
+
+  it("leave out the load balancer's health probes below warn, even at trace", async () => {
+    const before = lines.length;
+    await t.http.get('/health/ready').set('X-Request-ID', 'probe-1').expect(200);
+    await t.http.get('/health/live').set('X-Request-ID', 'probe-2').expect(200);
+    await t.http.get('/api/v1/tenants/not-a-uuid/users').set('X-Request-ID', 'api-1').expect(401);
+    const records = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.filter((record) => record.reqId === 'probe-1' || record.reqId === 'probe-2')).toEqual([]);
+    expect(records.some((record) => record.reqId === 'api-1')).toBe(true);
+  });
 });

@@ -102,7 +102,7 @@ afterAll(async () => {
 }, 120_000);
 
 describe('PgBouncer in transaction mode', () => {
-  it('gives every session the database defaults (jit off, 5 s limit) and no session state leaks', async () => {
+  it('gives every session through PgBouncer the database defaults (jit off, the 5 s limit), with no startup options', async () => {
     const client = new Client({ connectionString: cluster.pgbouncer.url() });
     await client.connect();
     try {
