@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { ApiValidationPipe } from './common/http/api-validation.pipe';
-import { consistencyHook, consistencyTokenHook } from './common/http/consistency';
+import { consistencyTokenHook } from './common/http/consistency';
 import { envelopeHook, preparedBodyHook, UNENVELOPED } from './common/http/envelope';
 import { ExceptionsFilter } from './common/http/exceptions.filter';
 import { REQUEST_ID_HEADER } from './common/http/request-id';
@@ -19,7 +19,6 @@ export function configureApp(app: NestFastifyApplication): void {
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', consistencyHook);
   fastify.addHook('onSend', consistencyTokenHook);
   fastify.addHook('preSerialization', envelopeHook);
   fastify.addHook('onSend', preparedBodyHook);

@@ -4,6 +4,7 @@ import { ControllerApp, expectServiceUntouched, startControllerApp, stubService 
 import { expectValidationError } from '../../test/support/fixtures';
 import { bearer, tokenFor } from '../../test/support/test-app';
 import { Principal } from '../common/auth/principal';
+import { RequestConsistency } from '../common/http/consistency';
 import { Page } from '../common/http/page';
 import { ApplicationsController } from './applications.controller';
 import { ApplicationsErrors } from './applications.errors';
@@ -73,7 +74,7 @@ describe('ApplicationsController (no database: the service is a stub)', () => {
         .set(bearer(token))
         .expect(200);
       expectPage(response, { page: 2, per_page: 4, total_items: 6, total_pages: 2 }, [PAYROLL]);
-      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 2, perPage: 4 }, 'pay');
+      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 2, perPage: 4 }, 'pay', expect.any(RequestConsistency));
     });
 
     it('get: the id lower-cased; the application in the envelope', async () => {

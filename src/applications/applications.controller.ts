@@ -6,6 +6,7 @@ import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { noContentOrAccepted } from '../common/http/accepted';
 import { Endpoint } from '../common/http/api-docs';
+import { ReadConsistency, RequestConsistency } from '../common/http/consistency';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
@@ -56,8 +57,12 @@ export class ApplicationsController {
     response: PaginatedResponseEnvelope(ApplicationResponse),
     errors: [TenantsErrors.notFound],
   })
-  list(@TenantId() tenantId: string, @Query() query: ListApplicationsQueryDto): Promise<Page<ApplicationResponse>> {
-    return this.applications.list(tenantId, query.toPageRequest(), query.q);
+  list(
+    @TenantId() tenantId: string,
+    @Query() query: ListApplicationsQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
+  ): Promise<Page<ApplicationResponse>> {
+    return this.applications.list(tenantId, query.toPageRequest(), query.q, consistency);
   }
 
   @Get(':application_id')

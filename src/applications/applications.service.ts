@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { Page, PageRequest } from '../common/http/page';
 import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
@@ -56,9 +57,14 @@ export class ApplicationsService {
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
-  async list(tenantId: string, page: PageRequest, q?: string): Promise<Page<ApplicationResponse>> {
+  async list(
+    tenantId: string,
+    page: PageRequest,
+    q?: string,
+    consistency?: RequestConsistency,
+  ): Promise<Page<ApplicationResponse>> {
     await this.tenants.assertExists(tenantId);
-    const { rows, total } = await this.applications.page(tenantId, page, q);
+    const { rows, total } = await this.applications.page(tenantId, page, q, consistency);
     return new Page(rows.map(toApplicationResponse), page.page, page.perPage, total);
   }
 

@@ -5,6 +5,7 @@ import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../comm
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
+import { ReadConsistency, RequestConsistency } from '../common/http/consistency';
 import { ApiListResponseEnvelope, ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
@@ -50,8 +51,9 @@ export class AssignmentsController {
   getApplicationAssignees(
     @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
+    @ReadConsistency() consistency: RequestConsistency,
   ): Promise<ApplicationAssigneesResponse> {
-    return this.assignments.assignees(tenantId, applicationId);
+    return this.assignments.assignees(tenantId, applicationId, consistency);
   }
 
   @Get('applications/:application_id/effective-users')
@@ -68,8 +70,9 @@ export class AssignmentsController {
     @TenantId() tenantId: string,
     @Param('application_id', UuidParamPipe) applicationId: string,
     @Query() query: PaginationQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
   ): Promise<Page<EffectiveUser>> {
-    return this.assignments.effectiveUsers(tenantId, applicationId, query.toPageRequest());
+    return this.assignments.effectiveUsers(tenantId, applicationId, query.toPageRequest(), consistency);
   }
 
   @Get('groups/:group_id/applications')
@@ -84,8 +87,9 @@ export class AssignmentsController {
   getGroupApplications(
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
+    @ReadConsistency() consistency: RequestConsistency,
   ): Promise<AppAssignment[]> {
-    return this.assignments.groupApplications(tenantId, groupId);
+    return this.assignments.groupApplications(tenantId, groupId, consistency);
   }
 
   @Post('groups/:group_id/applications')
@@ -144,8 +148,9 @@ export class AssignmentsController {
     @TenantId() tenantId: string,
     @Param('user_id', UuidParamPipe) userId: string,
     @Query() query: UserApplicationsQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
   ): Promise<UserAssignedAppsResponse> {
-    return this.assignments.userApplications(tenantId, userId, query.include_group_assignments);
+    return this.assignments.userApplications(tenantId, userId, query.include_group_assignments, consistency);
   }
 
   @Post('users/:user_id/applications')

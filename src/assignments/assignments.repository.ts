@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql';
 import { type Queryable, runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { offsetOf, PageRequest } from '../common/http/page';
 import { ReadRouter } from '../replicas/read-router';
 import {
@@ -76,8 +77,13 @@ export class AssignmentsRepository {
    * group id). Ordered by application name, then id.
    */
   @GenerateSql({ params: [Dummy.tenant, Dummy.user, true] })
-  async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<AssignmentRow[] | undefined> {
-    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments'), USER_APPLICATIONS_SQL, [
+  async userApplications(
+    tenantId: string,
+    userId: string,
+    includeGroups: boolean,
+    consistency?: RequestConsistency,
+  ): Promise<AssignmentRow[] | undefined> {
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments', consistency), USER_APPLICATIONS_SQL, [
       tenantId,
       userId,
       includeGroups,
@@ -87,8 +93,12 @@ export class AssignmentsRepository {
 
   /** A group's assignments, ordered by application name, then id. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
-  async groupApplications(tenantId: string, groupId: string): Promise<AssignmentRow[] | undefined> {
-    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments'), GROUP_APPLICATIONS_SQL, [
+  async groupApplications(
+    tenantId: string,
+    groupId: string,
+    consistency?: RequestConsistency,
+  ): Promise<AssignmentRow[] | undefined> {
+    const { rows } = await runSql<AssignmentRow | NullRow>(this.reads.for('assignments', consistency), GROUP_APPLICATIONS_SQL, [
       tenantId,
       groupId,
     ]);
@@ -97,23 +107,28 @@ export class AssignmentsRepository {
 
   /** Directly assigned users and assigned groups, oldest assignment first, ties by id. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
-  async assignees(tenantId: string, applicationId: string): Promise<AssigneesRow | undefined> {
-    const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(this.reads.for('assignees'), ASSIGNEES_SQL, [
-      tenantId,
-      applicationId,
-    ]);
+  async assignees(tenantId: string, applicationId: string, consistency?: RequestConsistency): Promise<AssigneesRow | undefined> {
+    const { rows } = await runSql<AssigneesRow & { application_exists: boolean }>(
+      this.reads.for('assignees', consistency),
+      ASSIGNEES_SQL,
+      [tenantId, applicationId],
+    );
     return rows[0].application_exists ? rows[0] : undefined;
   }
 
   /** Whether the application exists, and what its effective users are made of. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.application] })
-  async effectiveUserSources(tenantId: string, applicationId: string): Promise<EffectiveUserSources | undefined> {
+  async effectiveUserSources(
+    tenantId: string,
+    applicationId: string,
+    consistency?: RequestConsistency,
+  ): Promise<EffectiveUserSources | undefined> {
     const { rows } = await runSql<{
       application_exists: boolean;
       tenant_users: number | null;
       direct_users: string;
       groups: Array<{ group_id: string; members: number }>;
-    }>(this.reads.for('effective_users'), EFFECTIVE_USERS_SOURCES_SQL, [tenantId, applicationId]);
+    }>(this.reads.for('effective_users', consistency), EFFECTIVE_USERS_SOURCES_SQL, [tenantId, applicationId]);
     const row = rows[0];
     if (!row.application_exists) return undefined;
     return {
@@ -136,6 +151,7 @@ export class AssignmentsRepository {
     applicationId: string,
     strategy: CountStrategy,
     tenantUsers: number,
+    consistency?: RequestConsistency,
   ): Promise<number> {
     switch (strategy.kind) {
       case 'none':
@@ -143,11 +159,14 @@ export class AssignmentsRepository {
       case 'everyone':
         return tenantUsers;
       case 'union':
-        return total(this.reads.for('effective_users'), EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [tenantId, applicationId]);
+        return total(this.reads.for('effective_users', consistency), EFFECTIVE_USERS_COUNT_BY_UNION_SQL, [
+          tenantId,
+          applicationId,
+        ]);
       case 'beside-largest-group':
         return (
           strategy.members +
-          (await total(this.reads.for('effective_users'), EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [
+          (await total(this.reads.for('effective_users', consistency), EFFECTIVE_USERS_BESIDE_LARGEST_GROUP_SQL, [
             tenantId,
             applicationId,
             strategy.groupId,
@@ -170,9 +189,10 @@ export class AssignmentsRepository {
     applicationId: string,
     strategy: PageStrategy,
     page: PageRequest,
+    consistency?: RequestConsistency,
   ): Promise<EffectiveUser[]> {
     if (strategy === 'empty') return [];
-    const { rows } = await runSql<EffectiveUser>(this.reads.for('effective_users'), PAGE_STATEMENTS[strategy], [
+    const { rows } = await runSql<EffectiveUser>(this.reads.for('effective_users', consistency), PAGE_STATEMENTS[strategy], [
       tenantId,
       applicationId,
       page.perPage,

@@ -5,6 +5,7 @@ import { ApplicationsErrors } from '../applications/applications.errors';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { offsetOf, Page, PageRequest } from '../common/http/page';
 import { GroupsErrors } from '../groups/groups.errors';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
@@ -34,21 +35,30 @@ export class AssignmentsService {
     private readonly changes: ChangeWriter,
   ) {}
 
-  async userApplications(tenantId: string, userId: string, includeGroups: boolean): Promise<UserAssignedAppsResponse> {
-    const rows = await this.assignments.userApplications(tenantId, userId, includeGroups);
+  async userApplications(
+    tenantId: string,
+    userId: string,
+    includeGroups: boolean,
+    consistency?: RequestConsistency,
+  ): Promise<UserAssignedAppsResponse> {
+    const rows = await this.assignments.userApplications(tenantId, userId, includeGroups, consistency);
     if (!rows) throw UsersErrors.notFound.error();
     const applications = rows.map(toAppAssignment);
     return { user_id: userId, applications, total_count: applications.length };
   }
 
-  async groupApplications(tenantId: string, groupId: string): Promise<AppAssignment[]> {
-    const rows = await this.assignments.groupApplications(tenantId, groupId);
+  async groupApplications(tenantId: string, groupId: string, consistency?: RequestConsistency): Promise<AppAssignment[]> {
+    const rows = await this.assignments.groupApplications(tenantId, groupId, consistency);
     if (!rows) throw GroupsErrors.notFound.error();
     return rows.map(toAppAssignment);
   }
 
-  async assignees(tenantId: string, applicationId: string): Promise<ApplicationAssigneesResponse> {
-    const row = await this.assignments.assignees(tenantId, applicationId);
+  async assignees(
+    tenantId: string,
+    applicationId: string,
+    consistency?: RequestConsistency,
+  ): Promise<ApplicationAssigneesResponse> {
+    const row = await this.assignments.assignees(tenantId, applicationId, consistency);
     if (!row) throw ApplicationsErrors.notFound.error();
     return {
       application_id: applicationId,
@@ -65,11 +75,17 @@ export class AssignmentsService {
    * large fan-out in progress), from the source tables instead, so the answer is exact from
    * the request after the change on.
    */
-  async effectiveUsers(tenantId: string, applicationId: string, page: PageRequest): Promise<Page<EffectiveUser>> {
-    const state = await this.access.state(tenantId, applicationId);
+  async effectiveUsers(
+    tenantId: string,
+    applicationId: string,
+    page: PageRequest,
+    consistency?: RequestConsistency,
+  ): Promise<Page<EffectiveUser>> {
+    const state = await this.access.state(tenantId, applicationId, consistency);
     if (!state) throw ApplicationsErrors.notFound.error();
-    if (state.rebuilding) return this.effectiveUsersLive(tenantId, applicationId, page);
-    const rows = await this.access.page(tenantId, applicationId, locateIndexPage(state.userCount, offsetOf(page), page.perPage));
+    if (state.rebuilding) return this.effectiveUsersLive(tenantId, applicationId, page, consistency);
+    const where = locateIndexPage(state.userCount, offsetOf(page), page.perPage);
+    const rows = await this.access.page(tenantId, applicationId, where, consistency);
     return new Page(rows, page.page, page.perPage, state.userCount);
   }
 
@@ -77,13 +93,18 @@ export class AssignmentsService {
    * The live plan: what the application's access is made of, then the count and the page in
    * parallel, each by the statement that suits that shape (see effective-users.plan.ts).
    */
-  private async effectiveUsersLive(tenantId: string, applicationId: string, page: PageRequest): Promise<Page<EffectiveUser>> {
-    const sources = await this.assignments.effectiveUserSources(tenantId, applicationId);
+  private async effectiveUsersLive(
+    tenantId: string,
+    applicationId: string,
+    page: PageRequest,
+    consistency: RequestConsistency | undefined,
+  ): Promise<Page<EffectiveUser>> {
+    const sources = await this.assignments.effectiveUserSources(tenantId, applicationId, consistency);
     if (!sources) throw ApplicationsErrors.notFound.error();
     const plan = planEffectiveUsers(sources, offsetOf(page), page.perPage);
     const [total, rows] = await Promise.all([
-      this.assignments.effectiveUsersCount(tenantId, applicationId, plan.count, sources.tenantUsers),
-      this.assignments.effectiveUsersPage(tenantId, applicationId, plan.page, page),
+      this.assignments.effectiveUsersCount(tenantId, applicationId, plan.count, sources.tenantUsers, consistency),
+      this.assignments.effectiveUsersPage(tenantId, applicationId, plan.page, page, consistency),
     ]);
     return new Page(rows, page.page, page.perPage, total);
   }

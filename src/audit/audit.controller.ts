@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { RequireScopes, TenantId, TenantScoped } from '../common/auth/decorators';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
+import { ReadConsistency, RequestConsistency } from '../common/http/consistency';
 import { PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { AuditService } from './audit.service';
@@ -24,7 +25,11 @@ export class AuditController {
     status: 200,
     response: PaginatedResponseEnvelope(AuditEventResponse),
   })
-  list(@TenantId() tenantId: string, @Query() query: ListAuditEventsQueryDto): Promise<Page<AuditEventResponse>> {
-    return this.audit.list(tenantId, query.toPageRequest(), query.toFilter());
+  list(
+    @TenantId() tenantId: string,
+    @Query() query: ListAuditEventsQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
+  ): Promise<Page<AuditEventResponse>> {
+    return this.audit.list(tenantId, query.toPageRequest(), query.toFilter(), consistency);
   }
 }

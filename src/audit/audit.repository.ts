@@ -4,6 +4,7 @@ import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql'
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import type { PageRequest } from '../common/http/page';
 import { ReadRouter } from '../replicas/read-router';
 import type { AuditAction, AuditTargetType } from './audit-actions';
@@ -71,7 +72,12 @@ export class AuditRepository {
       params: [Dummy.tenant, FIRST_PAGE, { action: 'user.created', targetType: 'user', targetId: Dummy.user }],
     },
   )
-  page(tenantId: string, page: PageRequest, filter: AuditFilter): Promise<PageOfRows<AuditEventRow>> {
+  page(
+    tenantId: string,
+    page: PageRequest,
+    filter: AuditFilter,
+    consistency?: RequestConsistency,
+  ): Promise<PageOfRows<AuditEventRow>> {
     const parameters: unknown[] = [tenantId];
     const conditions = ['tenant_id = $1'];
     const narrow = (column: string, value: string | undefined) => {
@@ -84,7 +90,7 @@ export class AuditRepository {
     narrow('target_id', filter.targetId);
     const where = conditions.join(' AND ');
     return selectPage<AuditEventRow>(
-      this.reads.for('audit_events'),
+      this.reads.for('audit_events', consistency),
       {
         rows: `SELECT id, tenant_id, occurred_at, actor, action, target_type, target_id, details, request_id
                  FROM audit_events WHERE ${where} ORDER BY occurred_at DESC, id DESC`,

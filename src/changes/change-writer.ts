@@ -8,7 +8,6 @@ import type { Actor } from '../common/auth/principal';
 import { type Tx, violationError, type Violations } from '../common/database/transaction';
 import { IdempotencyErrors, IdempotencyKeyRejections } from '../common/errors/idempotency.errors';
 import { TENANT_NOT_FOUND } from '../common/errors/tenant.errors';
-import { requestConsistency } from '../common/http/consistency';
 import { PreparedResponseReplay } from '../common/http/prepared-response';
 import { IdempotencyKeysRepository, type StoredKey } from '../idempotency/idempotency-keys.repository';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
@@ -106,17 +105,16 @@ export class ChangeWriter {
       });
     } catch (error) {
       // A replay answers a write that committed earlier: the position now is past it too.
-      if (error instanceof PreparedResponseReplay) await this.recordCommitPosition();
+      if (error instanceof PreparedResponseReplay) await this.recordCommitPosition(actor);
       throw violationError(error, violations);
     }
-    await this.recordCommitPosition();
+    await this.recordCommitPosition(actor);
     return result;
   }
 
   /** The response's Consistency-Token: where the primary's WAL stands now that the write has committed. */
-  private async recordCommitPosition(): Promise<void> {
-    const store = requestConsistency.getStore();
-    if (store) store.committedAt = await this.wal.position();
+  private async recordCommitPosition(actor: Actor): Promise<void> {
+    if (actor.consistency) actor.consistency.committedAt = await this.wal.position();
   }
 
   /**

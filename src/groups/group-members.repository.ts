@@ -3,6 +3,7 @@ import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql'
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import type { PageRequest } from '../common/http/page';
 import { ReadRouter } from '../replicas/read-router';
 
@@ -25,9 +26,14 @@ export class GroupMembersRepository {
 
   /** One page of a group's members, ordered by email then user id, with the total. */
   @GenerateSql({ params: [Dummy.tenant, Dummy.group, FIRST_PAGE] })
-  page(tenantId: string, groupId: string, page: PageRequest): Promise<PageOfRows<GroupMemberRow>> {
+  page(
+    tenantId: string,
+    groupId: string,
+    page: PageRequest,
+    consistency?: RequestConsistency,
+  ): Promise<PageOfRows<GroupMemberRow>> {
     return selectPage<GroupMemberRow>(
-      this.reads.for('lists'),
+      this.reads.for('lists', consistency),
       {
         rows: `${MEMBER_COLUMNS} WHERE m.tenant_id = $1 AND m.group_id = $2 ORDER BY u.email, u.id`,
         count: `SELECT count(*) AS total FROM group_memberships WHERE tenant_id = $1 AND group_id = $2`,

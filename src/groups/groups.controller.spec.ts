@@ -4,6 +4,7 @@ import { ControllerApp, expectServiceUntouched, startControllerApp, stubService 
 import { expectValidationError } from '../../test/support/fixtures';
 import { bearer, tokenFor } from '../../test/support/test-app';
 import { Principal } from '../common/auth/principal';
+import { RequestConsistency } from '../common/http/consistency';
 import { Page } from '../common/http/page';
 import { CreateGroupDto } from './dto/create-group.dto';
 import type { GroupMemberResponse, GroupResponse } from './dto/group.dto';
@@ -88,7 +89,7 @@ describe('GroupsController (no database: the service is a stub)', () => {
       service.list.mockResolvedValue(new Page([ENGINEERING], 3, 2, 5));
       const response = await c.http.get(groups()).query({ page: '3', per_page: '2', q: 'eng' }).set(bearer(token)).expect(200);
       expectPage(response, { page: 3, per_page: 2, total_items: 5, total_pages: 3 }, [ENGINEERING]);
-      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 3, perPage: 2 }, 'eng');
+      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 3, perPage: 2 }, 'eng', expect.any(RequestConsistency));
     });
 
     it('get: the id lower-cased; the group in the envelope', async () => {
@@ -120,7 +121,12 @@ describe('GroupsController (no database: the service is a stub)', () => {
       service.listMembers.mockResolvedValue(new Page([ADA], 1, 20, 1));
       const response = await c.http.get(members()).set(bearer(token)).expect(200);
       expectPage(response, { page: 1, per_page: 20, total_items: 1, total_pages: 1 }, [ADA]);
-      expect(service.listMembers).toHaveBeenCalledWith(TENANT, GROUP_ID, { page: 1, perPage: 20 });
+      expect(service.listMembers).toHaveBeenCalledWith(
+        TENANT,
+        GROUP_ID,
+        { page: 1, perPage: 20 },
+        expect.any(RequestConsistency),
+      );
     });
 
     it('add member: the group, the user id from the body and the actor; 201 in the envelope', async () => {

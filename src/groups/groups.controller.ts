@@ -6,6 +6,7 @@ import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { noContentOrAccepted } from '../common/http/accepted';
 import { Endpoint } from '../common/http/api-docs';
+import { ReadConsistency, RequestConsistency } from '../common/http/consistency';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { PaginationQueryDto } from '../common/http/pagination-query.dto';
@@ -59,8 +60,12 @@ export class GroupsController {
     response: PaginatedResponseEnvelope(GroupResponse),
     errors: [TenantsErrors.notFound],
   })
-  list(@TenantId() tenantId: string, @Query() query: ListGroupsQueryDto): Promise<Page<GroupResponse>> {
-    return this.groups.list(tenantId, query.toPageRequest(), query.q);
+  list(
+    @TenantId() tenantId: string,
+    @Query() query: ListGroupsQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
+  ): Promise<Page<GroupResponse>> {
+    return this.groups.list(tenantId, query.toPageRequest(), query.q, consistency);
   }
 
   @Get(':group_id')
@@ -149,8 +154,9 @@ export class GroupsController {
     @TenantId() tenantId: string,
     @Param('group_id', UuidParamPipe) groupId: string,
     @Query() query: PaginationQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
   ): Promise<Page<GroupMemberResponse>> {
-    return this.groups.listMembers(tenantId, groupId, query.toPageRequest());
+    return this.groups.listMembers(tenantId, groupId, query.toPageRequest(), consistency);
   }
 
   @Post(':group_id/members')

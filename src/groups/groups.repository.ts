@@ -7,6 +7,7 @@ import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import type { PageRequest } from '../common/http/page';
 import { ReadRouter } from '../replicas/read-router';
 
@@ -37,12 +38,12 @@ export class GroupsRepository {
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'eng'] })
-  page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<GroupRow>> {
+  page(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<PageOfRows<GroupRow>> {
     const where = q
       ? 'tenant_id = $1 AND deletion_requested_at IS NULL AND name ILIKE $2'
       : 'tenant_id = $1 AND deletion_requested_at IS NULL';
     return selectPage<GroupRow>(
-      this.reads.for('lists'),
+      this.reads.for('lists', consistency),
       {
         rows: `SELECT ${COLUMNS} FROM groups WHERE ${where} ORDER BY name, id`,
         count: `SELECT count(*) AS total FROM groups WHERE ${where}`,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { Page, PageRequest } from '../common/http/page';
 import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
 import { DeletionsErrors } from '../deletions/deletions.errors';
@@ -51,9 +52,9 @@ export class GroupsService {
   }
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
-  async list(tenantId: string, page: PageRequest, q?: string): Promise<Page<GroupResponse>> {
+  async list(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<Page<GroupResponse>> {
     await this.tenants.assertExists(tenantId);
-    const { rows, total } = await this.groups.page(tenantId, page, q);
+    const { rows, total } = await this.groups.page(tenantId, page, q, consistency);
     return new Page(rows.map(toGroupResponse), page.page, page.perPage, total);
   }
 
@@ -124,9 +125,14 @@ export class GroupsService {
     return toDeletionResponse(deletion);
   }
 
-  async listMembers(tenantId: string, groupId: string, page: PageRequest): Promise<Page<GroupMemberResponse>> {
+  async listMembers(
+    tenantId: string,
+    groupId: string,
+    page: PageRequest,
+    consistency?: RequestConsistency,
+  ): Promise<Page<GroupMemberResponse>> {
     await this.assertExists(tenantId, groupId);
-    const { rows, total } = await this.members.page(tenantId, groupId, page);
+    const { rows, total } = await this.members.page(tenantId, groupId, page, consistency);
     return new Page(rows.map(toGroupMemberResponse), page.page, page.perPage, total);
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { type Queryable, queryPool, RoutedSource, runSql, type SqlResult } from '../common/database/run-sql';
-import { presentedPosition, requestConsistency } from '../common/http/consistency';
+import type { RequestConsistency } from '../common/http/consistency';
 import { Environment } from '../config/environment';
 import { REQUEST_STATEMENT_TIMEOUT_MS } from '../database/database.options';
 import { PrimaryWalRepository } from './primary-wal.repository';
@@ -28,12 +28,13 @@ class RoutedRead extends RoutedSource {
   constructor(
     private readonly router: ReadRouter,
     private readonly readClass: ReadClass,
+    private readonly consistency: RequestConsistency | undefined,
   ) {
     super();
   }
 
   run<T>(sql: string, parameters: unknown[]): Promise<SqlResult<T>> {
-    return this.router.run<T>(this.readClass, sql, parameters);
+    return this.router.run<T>(this.readClass, this.consistency, sql, parameters);
   }
 }
 
@@ -70,23 +71,29 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     );
   }
 
-  /** Where a read of this class runs: the primary, or a replica (decided at its first statement). */
-  for(readClass: ReadClass): Queryable {
-    return new RoutedRead(this, readClass);
+  /**
+   * Where a read of this class runs: the primary, or a replica (decided at its first
+   * statement). `consistency`: the request's (its Consistency-Token, and where its other
+   * routed reads went); without it (not a request) any replica that serves may.
+   */
+  for(readClass: ReadClass, consistency?: RequestConsistency): Queryable {
+    return new RoutedRead(this, readClass, consistency);
   }
 
-  async run<T>(readClass: ReadClass, sql: string, parameters: unknown[]): Promise<SqlResult<T>> {
-    const store = requestConsistency.getStore();
+  async run<T>(
+    readClass: ReadClass,
+    consistency: RequestConsistency | undefined,
+    sql: string,
+    parameters: unknown[],
+  ): Promise<SqlResult<T>> {
     if (this.replicas.length === 0) {
-      // A malformed token is refused the same way whatever the deployment.
-      presentedPosition(store);
       this.count(readClass, PRIMARY);
       return runSql<T>(this.primary, sql, parameters);
     }
-    let target = store?.readTarget as Replica | typeof PRIMARY | undefined;
+    let target = consistency?.readTarget as Replica | typeof PRIMARY | undefined;
     if (target === undefined) {
-      target = this.choose(presentedPosition(store));
-      if (store) store.readTarget = target;
+      target = this.choose(consistency?.position);
+      if (consistency) consistency.readTarget = target;
     }
     if (target !== PRIMARY) {
       try {
@@ -97,7 +104,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
         const { fallBack, down } = isReplicaFailure(error);
         if (!fallBack) throw error;
         if (down) target.markDown(error);
-        if (store) store.readTarget = PRIMARY;
+        if (consistency) consistency.readTarget = PRIMARY;
         this.logger.warn({ msg: `${target.name} failed a read; the primary serves it`, err: String(error) });
       }
     }

@@ -4,6 +4,7 @@ import { ControllerApp, expectServiceUntouched, startControllerApp, stubService 
 import { expectValidationError } from '../../test/support/fixtures';
 import { bearer, platformAdminToken, tokenFor } from '../../test/support/test-app';
 import { Principal } from '../common/auth/principal';
+import { RequestConsistency } from '../common/http/consistency';
 import { Page } from '../common/http/page';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -89,14 +90,21 @@ describe('UsersController (no database: the service is a stub)', () => {
         .set(bearer(token))
         .expect(200);
       expectPage(response, { page: 2, per_page: 5, total_items: 11, total_pages: 3 }, [ADA]);
-      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 2, perPage: 5 }, 'ada');
+      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 2, perPage: 5 }, 'ada', expect.any(RequestConsistency));
+    });
+
+    it('list: the Consistency-Token header reaches the service as the position it names', async () => {
+      service.list.mockResolvedValue(new Page([], 1, 20, 0));
+      await c.http.get(users()).set(bearer(token)).set('Consistency-Token', '1/A0').expect(200);
+      const consistency = service.list.mock.calls[0][3] as RequestConsistency;
+      expect(consistency.position).toBe((1n << 32n) + 0xa0n);
     });
 
     it('list: page 1 of 20 and no q by default; an empty page has total_pages 0', async () => {
       service.list.mockResolvedValue(new Page([], 1, 20, 0));
       const response = await c.http.get(users()).set(bearer(token)).expect(200);
       expectPage(response, { page: 1, per_page: 20, total_items: 0, total_pages: 0 }, []);
-      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 1, perPage: 20 }, undefined);
+      expect(service.list).toHaveBeenCalledWith(TENANT, { page: 1, perPage: 20 }, undefined, expect.any(RequestConsistency));
     });
 
     it('get: the id lower-cased; the user in the envelope', async () => {

@@ -4,6 +4,7 @@ import { CurrentPrincipal, RequireScopes, TenantId, TenantScoped } from '../comm
 import { Principal } from '../common/auth/principal';
 import { Scope } from '../common/auth/scopes';
 import { Endpoint } from '../common/http/api-docs';
+import { ReadConsistency, RequestConsistency } from '../common/http/consistency';
 import { ApiResponseEnvelope, PaginatedResponseEnvelope } from '../common/http/envelopes';
 import { Page } from '../common/http/page';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
@@ -52,8 +53,12 @@ export class UsersController {
     response: PaginatedResponseEnvelope(UserResponse),
     errors: [TenantsErrors.notFound],
   })
-  list(@TenantId() tenantId: string, @Query() query: ListUsersQueryDto): Promise<Page<UserResponse>> {
-    return this.users.list(tenantId, query.toPageRequest(), query.q);
+  list(
+    @TenantId() tenantId: string,
+    @Query() query: ListUsersQueryDto,
+    @ReadConsistency() consistency: RequestConsistency,
+  ): Promise<Page<UserResponse>> {
+    return this.users.list(tenantId, query.toPageRequest(), query.q, consistency);
   }
 
   @Get(':user_id')

@@ -7,6 +7,7 @@ import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import { containsPattern } from '../common/database/text-search';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import type { PageRequest } from '../common/http/page';
 import { ReadRouter } from '../replicas/read-router';
 import type { UserStatus } from './user.entity';
@@ -40,10 +41,10 @@ export class UsersRepository {
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
   @GenerateSql({ name: 'all', params: [Dummy.tenant, FIRST_PAGE] }, { name: 'with q', params: [Dummy.tenant, FIRST_PAGE, 'ada'] })
-  page(tenantId: string, page: PageRequest, q?: string): Promise<PageOfRows<UserRow>> {
+  page(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<PageOfRows<UserRow>> {
     const where = q ? 'tenant_id = $1 AND (email ILIKE $2 OR display_name ILIKE $2)' : 'tenant_id = $1';
     return selectPage<UserRow>(
-      this.reads.for('lists'),
+      this.reads.for('lists', consistency),
       {
         rows: `SELECT ${COLUMNS} FROM users WHERE ${where} ORDER BY email, id`,
         count: `SELECT count(*) AS total FROM users WHERE ${where}`,

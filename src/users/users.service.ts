@@ -3,6 +3,7 @@ import type { ChangeEvent } from '../change-events/change-event-types';
 import { ChangeWriter } from '../changes/change-writer';
 import type { Actor } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { Page, PageRequest } from '../common/http/page';
 import { type IfMatch, matchableVersions, namesVersions, Versioned } from '../common/http/versioned';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
@@ -46,9 +47,9 @@ export class UsersService {
   }
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
-  async list(tenantId: string, page: PageRequest, q?: string): Promise<Page<UserResponse>> {
+  async list(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<Page<UserResponse>> {
     await this.tenants.assertExists(tenantId);
-    const { rows, total } = await this.users.page(tenantId, page, q);
+    const { rows, total } = await this.users.page(tenantId, page, q, consistency);
     return new Page(rows.map(toUserResponse), page.page, page.perPage, total);
   }
 

@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
+import { runSql } from '../../src/common/database/run-sql';
 import { validateEnvironment } from '../../src/config/environment';
 import { databaseOptions } from '../../src/database/database.options';
 import { PrimaryWalRepository } from '../../src/replicas/primary-wal.repository';
 import { ReadRouter } from '../../src/replicas/read-router';
-import { runSql } from '../../src/common/database/run-sql';
 import { openBenchDatabase, positiveInteger } from './bench-database';
 
 /**
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
   const database = await openBenchDatabase();
   const plain = new DataSource(databaseOptions({ url: database.url, poolSize: concurrency }));
   const replicated = new DataSource({
-    ...databaseOptions({ url: database.url, poolSize: concurrency }),
+    ...(databaseOptions({ url: database.url, poolSize: concurrency }) as PostgresDataSourceOptions),
     url: undefined,
     replication: { master: { url: database.url }, slaves: [{ url: database.url }] },
   });
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   const env = validateEnvironment({ DATABASE_REPLICA_URLS: database.url, DATABASE_POOL_SIZE: String(concurrency) });
   const router = new ReadRouter(plain, new PrimaryWalRepository(plain), env);
   await router.checkAll();
+  const withoutReplicas = new ReadRouter(plain, new PrimaryWalRepository(plain), validateEnvironment({}));
   try {
     process.stdout.write(`${statements} statements, ${concurrency} at a time, on ${new URL(database.url).host}\n`);
     // The primary's own database is no standby, so the router would send everything to the primary: mark it serving for the measure.
@@ -63,6 +65,9 @@ async function main(): Promise<void> {
         await runner.release();
       }
     });
+    await measure('ReadRouter without replicas: the primary', statements, concurrency, (n) =>
+      runSql(withoutReplicas.for('lists'), SQL, [n]),
+    );
     await measure('no routing: the primary pool (for reference)', statements, concurrency, (n) => runSql(plain, SQL, [n]));
   } finally {
     await router.onApplicationShutdown();

@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import { consistencyOf } from '../http/consistency';
 import { AuthErrors, BEARER_CHALLENGE } from './auth.errors';
 import { IS_PUBLIC } from './decorators';
 import { bearerCredentials } from './jwt.strategy';
@@ -28,7 +29,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const token = bearerCredentials(request);
     const known = token === null ? undefined : this.verifiedTokens.get(token);
     if (known) {
-      request.user = new Principal(known.subject, known.tenantId, known.scopes, request.id);
+      request.user = new Principal(known.subject, known.tenantId, known.scopes, request.id, consistencyOf(request));
       return true;
     }
     return super.canActivate(context);

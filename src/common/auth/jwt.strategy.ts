@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { passportJwtSecret } from 'jwks-rsa';
 import { Strategy, StrategyOptionsWithRequest } from 'passport-jwt';
 import { effectiveJwtSecret, Environment, resolveAlgorithms } from '../../config/environment';
+import { consistencyOf } from '../http/consistency';
 import { isUuid } from '../http/uuid';
 import { AuthErrors } from './auth.errors';
 import { Principal } from './principal';
@@ -70,7 +71,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (token !== null) {
       this.verifiedTokens.remember(token, { subject: claims.sub, tenantId, scopes, expiresAt: claims.exp });
     }
-    return new Principal(claims.sub, tenantId, scopes, request.id);
+    return new Principal(claims.sub, tenantId, scopes, request.id, consistencyOf(request));
   }
 }
 

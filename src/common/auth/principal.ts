@@ -1,3 +1,4 @@
+import type { RequestConsistency } from '../http/consistency';
 import { PLATFORM_ADMIN } from './scopes';
 
 /** Who makes a change and in which request: what the audit trail records with it. */
@@ -5,6 +6,8 @@ export interface Actor {
   /** The token's `sub`. */
   readonly subject: string;
   readonly requestId: string;
+  /** Where the request's response learns the position its write committed at (its Consistency-Token); none outside a request. */
+  readonly consistency?: RequestConsistency;
 }
 
 /** The verified caller of a request, built from the token's claims. */
@@ -16,6 +19,7 @@ export class Principal implements Actor {
     readonly tenantId: string | undefined,
     readonly scopes: ReadonlySet<string>,
     readonly requestId: string,
+    readonly consistency?: RequestConsistency,
   ) {}
 
   get isPlatformAdmin(): boolean {
