@@ -314,7 +314,25 @@ describe('An instance killed and another restarted under load, through HAProxy',
       },
     );
     await sleep(1_000);
+    // 50 POSTs straight to instance 1, killed as soon as the first is answered: some have
+    // committed there, others are cut off in flight; their client sends them again, with the
+    // same key, through HAProxy.
+    let firstAnswer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
+    const direct = Promise.all(
+      Array.from({ length: 50 }, (_, index) => {
+        const email = `direct-${index}-${randomUUID()}@example.com`;
+        emails.push(email);
+        return postOnce(cluster.url, users(), token, { email, display_name: 'Direct' }, 30, {
+          firstUrl: cluster.instance(1).url,
+          onAnswer: () => firstAnswer(),
+        });
+      }),
+    );
+    await answered;
     cluster.killInstance(1, 'SIGKILL');
+    const directPosts = await direct;
+    posts.push(...directPosts);
     await sleep(1_000);
     // A rolling restart of instance 2: SIGTERM (drain, then stop), and start again.
     await cluster.stopInstance(2);
@@ -325,10 +343,13 @@ describe('An instance killed and another restarted under load, through HAProxy',
     stop = true;
     const [getOutcomes] = await Promise.all([gets, writes]);
     process.stdout.write(
-      `kill and restart: ${getOutcomes.length} GETs ${JSON.stringify(summary(getOutcomes))}; ${posts.length} POSTs, ${posts.filter((attempts) => attempts.length > 1).length} retried\n`,
+      `kill and restart: ${getOutcomes.length} GETs ${JSON.stringify(summary(getOutcomes))}; ${posts.length} POSTs, ${posts.filter((attempts) => attempts.length > 1).length} retried ` +
+        `(of the 50 sent to the killed instance: ${directPosts.filter((attempts) => attempts.length > 1).length}, first attempts ${JSON.stringify(summary(directPosts.map((attempts) => attempts[0])))})\n`,
     );
     expect(failed(getOutcomes)).toEqual([]);
     expect(posts.map((attempts) => attempts[attempts.length - 1].status)).toEqual(posts.map(() => 201));
+    // The kill did cut POSTs off: their clients had to send them again.
+    expect(directPosts.filter((attempts) => attempts.length > 1).length).toBeGreaterThan(0);
     // Each POST created its user exactly once, however many times it was sent.
     const primary = new Client({ connectionString: cluster.primary.url() });
     await primary.connect();

@@ -74,14 +74,26 @@ export async function get(
 /**
  * A POST the way a careful client sends it: with an Idempotency-Key, retried with the same
  * key on a network failure, a 5xx or a 409 in flight, until it gets an answer. Returns every
- * attempt; the last is the answer.
+ * attempt; the last is the answer. `firstUrl`: where the first attempt goes (the retries go
+ * to `baseUrl`); `onAnswer`: called at every answer.
  */
-export async function postOnce(baseUrl: string, path: string, token: string, body: unknown, attempts = 30): Promise<Outcome[]> {
+export async function postOnce(
+  baseUrl: string,
+  path: string,
+  token: string,
+  body: unknown,
+  attempts = 30,
+  { firstUrl = baseUrl, onAnswer }: { firstUrl?: string; onAnswer?: () => void } = {},
+): Promise<Outcome[]> {
   const key = randomUUID();
   const tries: Outcome[] = [];
   for (let attempt = 1; attempt <= attempts; attempt += 1) {
     try {
-      const answer = await call(baseUrl, 'POST', path, token, { body, headers: { 'Idempotency-Key': key } });
+      const answer = await call(attempt === 1 ? firstUrl : baseUrl, 'POST', path, token, {
+        body,
+        headers: { 'Idempotency-Key': key },
+      });
+      onAnswer?.();
       tries.push({ method: 'POST', path, status: answer.status });
       const inFlight = answer.status === 409 && answer.headers.get('retry-after') !== null;
       if (answer.status < 500 && !inFlight) return tries;
