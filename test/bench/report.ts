@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname } from 'node:path';
 import type { Figures, LoadResult } from './load';
 import type { RelayLag } from './relay-lag-sampler';
@@ -15,17 +16,45 @@ export interface OperationResult {
   throughputRatio?: number | null;
 }
 
+/** The machine a run measured on; other work on it skews every figure, hence the load average. */
+export interface MachineFacts {
+  cpuModel: string;
+  cpus: number;
+  totalMemoryMb: number;
+  os: string;
+  node: string;
+  postgres: string;
+  loadAverageAtStart: number[];
+}
+
+/** The 1, 5 and 15 minute load averages, two decimals. */
+export function loadAverage(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
+}
+
+export function machineFacts(postgres: string, loadAverageAtStart: number[]): MachineFacts {
+  return {
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
+    os: `${type()} ${release()}`,
+    node: process.version,
+    postgres,
+    loadAverageAtStart,
+  };
+}
+
+/** The machine line of a printed report. */
+export function formatMachine(machine: MachineFacts): string {
+  return (
+    `${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemoryMb} MB, ${machine.os}, node ${machine.node}, ` +
+    `load average at start ${machine.loadAverageAtStart.join(' ')}`
+  );
+}
+
 export interface BenchReport {
   date: string;
-  machine: {
-    cpuModel: string;
-    cpus: number;
-    totalMemoryMb: number;
-    os: string;
-    node: string;
-    postgres: string;
-    loadAverageAtStart: number[];
-  };
+  machine: MachineFacts;
   settings: {
     users: number;
     durationSeconds: number;
@@ -176,7 +205,7 @@ function cells(
 }
 
 /** Columns padded to their widest cell, the first left-aligned, the others right-aligned. */
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const line = (row: string[]) =>
     row.map((cell, column) => (column === 0 ? cell.padEnd(widths[0]) : cell.padStart(widths[column]))).join('  ');
@@ -236,8 +265,7 @@ export function printReport(report: BenchReport): void {
     '',
     `${settings.users} users, ${settings.connections} connections, ${settings.durationSeconds} s per operation, ` +
       `${settings.oneClientDurationSeconds} s per one-client read (+${settings.warmupSeconds} s warm-up), pool ${settings.databasePoolSize}`,
-    `${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemoryMb} MB, ${machine.os}, node ${machine.node}, ` +
-      `load average at start ${machine.loadAverageAtStart.join(' ')}`,
+    formatMachine(machine),
     machine.postgres,
     '',
     formatTable(report.operations),
@@ -261,7 +289,7 @@ export function printReport(report: BenchReport): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-export function writeReport(path: string, report: BenchReport): void {
+export function writeReport(path: string, report: object): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(`results written to ${path}\n`);

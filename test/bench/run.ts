@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
-import { cpus, loadavg, release, totalmem, type } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../../src/common/auth/development-token';
 import { argument, type BenchDatabase, openBenchDatabase, positiveInteger } from './bench-database';
-import { type BenchTenant, loadBenchTenant, loadCheckPairs } from './bench-tenant';
+import { collectIds, settle, warmupSeconds } from './bench-run';
+import { loadBenchTenant } from './bench-tenant';
+import { benchCluster } from './cluster-bench';
 import { drive, type LoadOptions, type Sample, type Scenario, send, type Step, summarize } from './load';
 import { MemorySampler } from './memory-sampler';
 import { buildIfStale, freePort, type ServerProcess, startServer } from './processes';
 import { type RelayLag, RelayLagSampler } from './relay-lag-sampler';
 import {
   type BenchReport,
+  loadAverage,
+  machineFacts,
   type OperationResult,
   printReport,
   summarizeShapes,
@@ -21,7 +23,6 @@ import {
   writeReport,
 } from './report';
 import {
-  CHECK_BATCH,
   deepPage,
   lastPage,
   MEMBER_SCENARIO,
@@ -31,7 +32,7 @@ import {
   type ScenarioIds,
   writeScenarios,
 } from './scenarios';
-import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant';
+import { SHAPES, TWENTY_APPS_TEAM } from './seed-tenant';
 
 /**
  * `npm run bench -- --users N [--duration S] [--one-client-duration S] [--connections C]
@@ -43,21 +44,18 @@ import { SHAPE_ONLY_APPLICATIONS, SHAPES, TWENTY_APPS_TEAM } from './seed-tenant
  * no results file;
  * `--cpu-prof` makes the service write a V8 CPU profile into DIR when it stops (read it with
  * `npm run bench:profile -- DIR`).
+ *
+ * `npm run bench -- --cluster --users N ...`: the read mix through a LocalCluster with 1, 2
+ * and 3 instances, with and without the replica, instead (cluster-bench.ts).
  */
 
 /** The token's subject, hence `assigned_by` of every row the benchmark writes (removed again at the end). */
 const BENCH_ACTOR = 'iam-bench-run';
 const JWT_ISSUER = 'https://bench.iam.example';
 const JWT_AUDIENCE = 'iam-app-assignments-bench';
-/** Leases are lost when autocannon cuts a cycle (the end of a run, a reconnect): room for many. */
-const SINGLE_USERS = 1_000;
-const BULK_USERS_MAX = 50_000;
-const MEMBER_USERS = 1_000;
 /** The ordinary application the Region Large scenario assigns (not one All Employees or Twenty Apps Team uses). */
 const REGION_LARGE_APP = 'App 300';
 const REGION_LARGE_ITERATIONS = 5;
-/** How long to wait, between two runs, for the queries the previous one left behind. */
-const SETTLE_TIMEOUT_MS = 120_000;
 
 let stopAll: (() => Promise<void>) | undefined;
 
@@ -78,7 +76,7 @@ async function main(): Promise<void> {
   const cpuProfileDir = argument('cpu-prof');
   buildIfStale();
   // Other work on the machine skews every figure: recorded with the results.
-  const loadAverageAtStart = loadavg().map((value) => Math.round(value * 100) / 100);
+  const loadAverageAtStart = loadAverage();
 
   const database = await openBenchDatabase();
   const servers: ServerProcess[] = [];
@@ -161,15 +159,7 @@ async function main(): Promise<void> {
     const [serviceMemory, baselineMemory] = samplers.map((sampler) => sampler.stop());
     const result: BenchReport = {
       date: new Date().toISOString(),
-      machine: {
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        cpus: cpus().length,
-        totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
-        os: `${type()} ${release()}`,
-        node: process.version,
-        postgres,
-        loadAverageAtStart,
-      },
+      machine: machineFacts(postgres, loadAverageAtStart),
       settings,
       ids: {
         tenantId: tenant.tenantId,
@@ -210,80 +200,6 @@ async function main(): Promise<void> {
     if (only === undefined) writeReport(`test/bench/results/bench-${users}.json`, result);
   } finally {
     await stopAll();
-  }
-}
-
-/** `--warmup S` (default 2; 0 for none). */
-function warmupSeconds(): number {
-  const value = Number(argument('warmup', '2'));
-  if (!Number.isInteger(value) || value < 0) throw new Error('--warmup must be a whole number of seconds');
-  return value;
-}
-
-async function collectIds(
-  client: Client,
-  tenant: BenchTenant,
-  serviceUrl: string,
-  headers: Record<string, string>,
-): Promise<ScenarioIds> {
-  // The 500 applications of the tenant, without those of the shapes (bulk assigns them all).
-  const applications = await client.query<{ id: string }>(
-    'SELECT id FROM applications WHERE tenant_id = $1 AND name <> ALL ($2::text[]) ORDER BY name, id',
-    [tenant.tenantId, SHAPE_ONLY_APPLICATIONS],
-  );
-  // Users who do not hold the sparse app (the first 100 do), other than the middle user the reads use.
-  const candidates = await client.query<{ id: string }>(
-    `SELECT u.id FROM users u
-      WHERE u.tenant_id = $1 AND u.id <> $2
-        AND NOT EXISTS (SELECT 1 FROM user_app_assignments ua
-                         WHERE ua.tenant_id = $1 AND ua.user_id = u.id AND ua.application_id = $3)
-      ORDER BY u.email LIMIT $4`,
-    [tenant.tenantId, tenant.userId, tenant.sparseAppId, SINGLE_USERS + BULK_USERS_MAX],
-  );
-  const userIds = candidates.rows.map((row) => row.id);
-  const outsideTeam = await client.query<{ id: string }>(
-    `SELECT u.id FROM users u
-      WHERE u.tenant_id = $1 AND u.id <> $2
-        AND NOT EXISTS (SELECT 1 FROM group_memberships m WHERE m.tenant_id = $1 AND m.group_id = $3 AND m.user_id = u.id)
-      ORDER BY u.email LIMIT $4`,
-    [tenant.tenantId, tenant.userId, tenant.twentyAppsTeamGroupId, MEMBER_USERS],
-  );
-  // The totals as the service reports them (they decide the middle and last pages).
-  const total = async (applicationId: string) => {
-    const response = await fetch(
-      `${serviceUrl}/api/v1/tenants/${tenant.tenantId}/applications/${applicationId}/effective-users`,
-      { headers },
-    );
-    if (response.status !== 200) throw new Error(`effective users of ${applicationId}: ${response.status}`);
-    return ((await response.json()) as { pagination: { total_items: number } }).pagination.total_items;
-  };
-  const shapeTotals: ScenarioIds['shapeTotals'] = [];
-  for (const shape of tenant.shapes) shapeTotals.push({ ...shape, totalItems: await total(shape.applicationId) });
-  return {
-    ...tenant,
-    applicationIds: applications.rows.map((row) => row.id),
-    singleUsers: userIds.slice(0, SINGLE_USERS),
-    bulkUsers: userIds.slice(SINGLE_USERS),
-    memberUsers: outsideTeam.rows.map((row) => row.id),
-    shapeTotals,
-    checkPairs: await loadCheckPairs(client, tenant.tenantId, CHECK_BATCH),
-  };
-}
-
-/**
- * Waits until no query of another connection runs in the database: a run that ended
- * with requests in flight (autocannon drops them; the server finishes them) must not load
- * the next one. Gives up after SETTLE_TIMEOUT_MS.
- */
-async function settle(client: Client): Promise<void> {
-  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  for (;;) {
-    const { rows } = await client.query<{ busy: number }>(
-      `SELECT count(*)::int AS busy FROM pg_stat_activity
-        WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()`,
-    );
-    if (rows[0].busy === 0 || Date.now() > deadline) return;
-    await sleep(100);
   }
 }
 
@@ -559,7 +475,7 @@ function report(error: unknown): void {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
 }
 
-/** Ctrl-C, SIGTERM or a crash: stop the children and the embedded database before exiting. */
+/** Ctrl-C, SIGTERM or a crash: stop the children and the embedded database (or the cluster) before exiting. */
 function abort(code: number): (error?: unknown) => void {
   return (error) => {
     if (error instanceof Error) report(error);
@@ -570,7 +486,9 @@ process.once('SIGINT', abort(130));
 process.once('SIGTERM', abort(143));
 process.once('uncaughtException', abort(1));
 
-main().then(
+// `--cluster`: the read mix through a LocalCluster (cluster-bench.ts); Ctrl-C stops the cluster.
+const bench = process.argv.includes('--cluster') ? () => benchCluster((stop) => (stopAll = stop)) : main;
+bench().then(
   () => process.exit(0),
   (error: unknown) => {
     report(error);

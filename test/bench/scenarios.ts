@@ -96,6 +96,25 @@ export function readScenarios(ids: ScenarioIds, oneClientSeconds: number): ReadS
 }
 
 /**
+ * The read mix of the cluster benchmark (cluster-bench.ts): one scenario whose steps are the
+ * reads that run at the run's connections (the three lists, the two access checks, page 1 of
+ * every shape), each step named after its read. Every connection sends them in turn, so each
+ * read gets the same share of the requests; the one-client reads (middle and last pages)
+ * measure latency, not throughput, and stay out.
+ */
+export function readMix(reads: ReadScenario[]): Scenario {
+  return {
+    name: 'read mix',
+    kind: 'read',
+    steps: reads
+      .filter((read) => !read.sequential)
+      .flatMap((read) =>
+        read.steps.map((step) => ({ ...step, label: read.steps.length > 1 ? `${read.name}: ${step.label}` : read.name })),
+      ),
+  };
+}
+
+/**
  * The gateway's question, at the run's connections: one check per request (the application
  * by client_id, as a gateway knows it), rotating over the pairs; and batches of
  * CHECK_BATCH pairs, every other one by application_id. The pairs mix direct, group and
