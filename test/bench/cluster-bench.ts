@@ -17,15 +17,17 @@ import { seedBenchTenant } from './seed-tenant';
 /**
  * `npm run bench -- --cluster --users N [--duration S] [--warmup S] [--connections C]
  * [--instances 1,2,3] [--replica off,on] [--pool P] [--pgbouncer-pool P] [--base-dir DIR]
- * [--reseed] [--only TEXT]`: the read mix (scenarios.ts, readMix) through a LocalCluster
+ * [--rounds R] [--reseed] [--only TEXT]`: the read mix (scenarios.ts, readMix) through a LocalCluster
  * (test/cluster), once per configuration: each number of instances, without and with the
  * streaming replica. The cluster lives under its own base directory and ports, apart from
  * `npm run cluster:up` and the cluster tests; its primary keeps the seeded tenant
  * `bench-N` between configurations and between runs (seeded when missing, or with
  * `--reseed`). Per configuration: the mix's requests/s and latency percentiles, the ratio to
  * 1 instance without the replica, the statements PgBouncer passed to each server, where the
- * routed reads went, and where the CPU time went. Prints tables and writes
- * test/bench/results/cluster-N.json (not with --only).
+ * routed reads went, and where the CPU time went. `--rounds R` measures every configuration R
+ * times, the configurations taking turns, and reports each one's median round (by
+ * requests/s) with the range: on a machine shared with other work one round can be far off.
+ * Prints tables and writes test/bench/results/cluster-N.json (not with --only).
  */
 
 /** Apart from the default cluster (55432, 3100...) and the cluster tests (55532, 3200...). */
@@ -80,6 +82,8 @@ export interface ClusterConfigurationResult extends Configuration {
   mix: LoadResult;
   /** Requests/s of the mix divided by that of 1 instance without the replica. */
   ratioToOneInstance: number | null;
+  /** Every round of this configuration (this result is the median one), in the order they ran. */
+  rounds: Array<{ requestsPerSecond: number; p50Ms: number | null; p99Ms: number | null; errors: number; loadAverage1m: number }>;
   /** From PgBouncer's SHOW STATS, by server (primary, replica). */
   statements: {
     /** With no request, over IDLE_SECONDS before the warm-up: health checks, replica checks, background work. */
@@ -113,6 +117,7 @@ export interface ClusterBenchReport {
     ports: typeof CLUSTER_BENCH_PORTS;
     /** The reads of the mix, in the order every connection sends them. */
     mix: string[];
+    rounds: number;
     seededThisRun: boolean;
   };
   programs: string[];
@@ -129,6 +134,7 @@ export async function benchCluster(onStop: (stop: () => Promise<void>) => void):
   const settings = {
     users,
     durationSeconds: positiveInteger('duration', 10),
+    rounds: positiveInteger('rounds', 1),
     warmupSeconds: warmupSeconds(),
     connections: positiveInteger('connections', 16),
     instancePoolSize: positiveInteger('pool', 10),
@@ -202,10 +208,14 @@ export async function benchCluster(onStop: (stop: () => Promise<void>) => void):
     await stopServingPieces(prepare);
 
     const load: LoadOptions = { ...settings, headers };
-    const results: ClusterConfigurationResult[] = [];
-    for (const configuration of configurations) {
-      results.push(await measure(clusterFor(configuration), configuration, mix, load, client));
+    const runs = configurations.map(() => [] as ClusterConfigurationResult[]);
+    for (let round = 1; round <= settings.rounds; round += 1) {
+      if (settings.rounds > 1) say(`${clock()} round ${round} of ${settings.rounds}`);
+      for (const [index, configuration] of configurations.entries()) {
+        runs[index].push(await measure(clusterFor(configuration), configuration, mix, load, client));
+      }
     }
+    const results = runs.map(medianRound);
     const reference = results.find((result) => result.instances === 1 && !result.replica);
     for (const result of results) result.ratioToOneInstance = reference ? throughputRatio(result.mix, reference.mix) : null;
 
@@ -285,6 +295,23 @@ async function waitCaughtUp(cluster: LocalCluster): Promise<number> {
   return Math.round((Date.now() - started) / 100) / 10;
 }
 
+/** The round with the median requests/s (the lower one of an even count), with every round's figures. */
+function medianRound(rounds: ClusterConfigurationResult[]): ClusterConfigurationResult {
+  const median = [...rounds].sort((a, b) => a.mix.requestsPerSecond - b.mix.requestsPerSecond)[
+    Math.floor((rounds.length - 1) / 2)
+  ];
+  return {
+    ...median,
+    rounds: rounds.map((round) => ({
+      requestsPerSecond: round.mix.requestsPerSecond,
+      p50Ms: round.mix.p50Ms,
+      p99Ms: round.mix.p99Ms,
+      errors: round.mix.errors,
+      loadAverage1m: round.loadAverageBefore[0],
+    })),
+  };
+}
+
 /** One request of every read of the mix through HAProxy before any load: each must answer its status. */
 async function checkAnswers(url: string, mix: Scenario, headers: Record<string, string>): Promise<void> {
   for (const step of mix.steps) {
@@ -359,6 +386,7 @@ async function measure(
       ...(replicaCatchUpSeconds === undefined ? {} : { replicaCatchUpSeconds }),
       mix: mixResult,
       ratioToOneInstance: null,
+      rounds: [],
       statements: { idlePerSecond, duringRun, perRequest },
       reads: readsByPool(before.reads, after.reads, readiness),
       cpu: {
@@ -489,7 +517,7 @@ function processGroups(cluster: LocalCluster, configuration: Configuration): Rec
   };
 }
 
-const CPU_GROUPS = ['instances', 'primary', 'replica', 'pgbouncer', 'haproxy', 'load generator', 'other'];
+const CPU_GROUPS = ['instances', 'primary', 'replica', 'pgbouncer', 'haproxy', 'load generator', 'interrupts', 'other'];
 
 export function printClusterReport(report: ClusterBenchReport): void {
   const { settings, configurations } = report;
@@ -497,7 +525,8 @@ export function printClusterReport(report: ClusterBenchReport): void {
   const out = [
     '',
     `${settings.users} users, read mix of ${settings.mix.length} reads, ${settings.connections} connections through HAProxy, ` +
-      `${settings.durationSeconds} s per configuration (+${settings.warmupSeconds} s warm-up), ` +
+      `${settings.durationSeconds} s per configuration (+${settings.warmupSeconds} s warm-up)` +
+      `${settings.rounds > 1 ? `, ${settings.rounds} rounds (the median round shown; req/s range of the rounds)` : ''}, ` +
       `instance pool ${settings.instancePoolSize}, PgBouncer pool ${settings.pgbouncerPoolSize} per server`,
     formatMachine(report.machine),
     `${report.machine.postgres}; ${report.programs.join(', ')}`,
@@ -506,6 +535,7 @@ export function printClusterReport(report: ClusterBenchReport): void {
       [
         'configuration',
         'req/s',
+        ...(settings.rounds > 1 ? ['rounds'] : []),
         'x 1 inst',
         'p50 ms',
         'p99 ms',
@@ -522,6 +552,7 @@ export function printClusterReport(report: ClusterBenchReport): void {
         return [
           result.label,
           show(result.mix.requestsPerSecond),
+          ...(settings.rounds > 1 ? [roundsRange(result)] : []),
           show(result.ratioToOneInstance),
           show(result.mix.p50Ms),
           show(result.mix.p99Ms),
@@ -535,7 +566,8 @@ export function printClusterReport(report: ClusterBenchReport): void {
       }),
     ),
     '',
-    'CPU ms per request of the mix, by piece (other: the kernel and any other work on the machine)',
+    'CPU ms per request of the mix, by piece (interrupts: irq and softirq, much of it the loopback network; ' +
+      'other: any other work on the machine)',
     table(
       ['configuration', ...CPU_GROUPS, 'total'],
       configurations.map((result) => [
@@ -556,26 +588,34 @@ export function printClusterReport(report: ClusterBenchReport): void {
     '',
   ];
   for (const result of configurations) {
-    if (result.reads.source === READ_METRIC) {
+    const { statements, reads, cpu } = result;
+    const byServer = Object.entries(statements.duringRun).map(([server, count]) => `${server} ${count}`);
+    const idle = Object.entries(statements.idlePerSecond).map(([server, rate]) => `${server} ${rate}/s`);
+    let routed: string;
+    if (reads.source === READ_METRIC) {
       const byPool = new Map<string, number>();
-      for (const entry of result.reads.statements) byPool.set(entry.pool, (byPool.get(entry.pool) ?? 0) + entry.statements);
-      out.push(
-        `${result.label}: routed read statements by pool: ${[...byPool].map(([pool, count]) => `${pool} ${count}`).join(', ')}`,
-      );
+      for (const entry of reads.statements) byPool.set(entry.pool, (byPool.get(entry.pool) ?? 0) + entry.statements);
+      routed = `routed read statements by pool: ${[...byPool].map(([pool, count]) => `${pool} ${count}`).join(', ')}`;
     } else {
-      const serving = result.reads.readiness.filter((ready) => ready.replicas.some((replica) => replica.serving)).length;
-      out.push(
-        `${result.label}: statements by server (PgBouncer): ${Object.entries(result.statements.duringRun)
-          .map(([server, count]) => `${server} ${count}`)
-          .join(', ')}` +
-          (result.replica ? `; replica serving on ${serving}/${result.reads.readiness.length} instances (/health/ready)` : ''),
-      );
+      const serving = reads.readiness.filter((ready) => ready.replicas.some((replica) => replica.serving)).length;
+      routed = result.replica ? `replica serving on ${serving}/${reads.readiness.length} instances (/health/ready)` : '';
     }
+    const others = cpu.otherCommands.map((command) => `${command.command} ${command.cpuSeconds} s`).join(', ');
+    out.push(
+      `${result.label}: statements by server (PgBouncer) ${byServer.join(', ')} (idle: ${idle.join(', ')})` +
+        `${routed ? `; ${routed}` : ''}; CPU outside the cluster: ${others || 'none'}` +
+        `${cpu.stealFraction > 0 ? `; steal ${Math.round(cpu.stealFraction * 100)}%` : ''}`,
+    );
   }
   if (configurations.some((result) => result.reads.source !== READ_METRIC)) {
     out.push(`(${READ_METRIC} absent from the instances' /metrics: reads by server from PgBouncer's SHOW STATS instead)`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function roundsRange(result: ClusterConfigurationResult): string {
+  const rates = result.rounds.map((round) => round.requestsPerSecond);
+  return `${Math.round(Math.min(...rates))}-${Math.round(Math.max(...rates))}`;
 }
 
 function round(value: number): number {

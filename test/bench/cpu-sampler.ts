@@ -6,15 +6,17 @@ import { cpus as cpuList } from 'node:os';
  * Where the machine's CPU time went during a run, from /proc (Linux): the machine's busy
  * time, and the CPU time of groups of processes, each group a set of root pids with all
  * their descendants (a PostgreSQL server is its postmaster and the backends it forks).
- * What no group claims (the kernel, other work on the machine) is `other`.
+ * Interrupt time (irq and softirq: much of the loopback network stack) is counted apart;
+ * what is left that no group claims (other work on the machine, kernel threads) is `other`,
+ * and the commands behind it are listed.
  */
 
 export interface CpuSnapshot {
   at: number;
-  /** Ticks of every CPU since boot: all of them, and those not idle (idle and iowait excluded). */
-  machine: { total: number; busy: number };
-  /** Each live process by pid and start time (a reused pid is another process): its parent and its ticks. */
-  processes: Map<string, { pid: number; ppid: number; ticks: number }>;
+  /** Ticks of every CPU since boot: all, busy (user, nice, system, irq, softirq), in interrupts, stolen by the hypervisor. */
+  machine: { total: number; busy: number; interrupts: number; steal: number };
+  /** Each live process by pid and start time (a reused pid is another process): its command, parent and ticks. */
+  processes: Map<string, { pid: number; ppid: number; command: string; ticks: number }>;
 }
 
 export interface CpuUsage {
@@ -22,8 +24,12 @@ export interface CpuUsage {
   cpus: number;
   /** Share of all the CPUs' time that was busy (1 = every core busy all the time). */
   busyFraction: number;
-  /** CPU seconds of each group, and `other`: busy time no group accounts for. */
+  /** Share of the CPUs' time the hypervisor gave to others. */
+  stealFraction: number;
+  /** CPU seconds of each group, `interrupts`, and `other`: busy time neither accounts for. */
   cpuSeconds: Record<string, number>;
+  /** The commands (grouped by name) outside every group that used the most CPU seconds. */
+  otherCommands: Array<{ command: string; cpuSeconds: number }>;
 }
 
 let ticksPerSecond: number | undefined;
@@ -41,8 +47,12 @@ function clockTicks(): number {
 
 export function cpuSnapshot(): CpuSnapshot {
   // cpu  user nice system idle iowait irq softirq steal (guest time is inside user).
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
   const processes: CpuSnapshot['processes'] = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -53,11 +63,22 @@ export function cpuSnapshot(): CpuSnapshot {
       continue; // exited meanwhile
     }
     // "pid (comm) state ppid ...": comm may hold spaces and parentheses; the fields follow the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const close = stat.lastIndexOf(')');
+    const rest = stat.slice(close + 2).split(' ');
     const [ppid, utime, stime, startTime] = [rest[1], rest[11], rest[12], rest[19]].map(Number);
-    processes.set(`${entry}@${startTime}`, { pid: Number(entry), ppid, ticks: utime + stime });
+    const command = stat.slice(stat.indexOf('(') + 1, close);
+    processes.set(`${entry}@${startTime}`, { pid: Number(entry), ppid, command, ticks: utime + stime });
   }
-  return { at: performance.now(), machine: { total, busy: total - fields[3] - fields[4] }, processes };
+  return {
+    at: performance.now(),
+    machine: {
+      total: user + nice + system + idle + iowait + irq + softirq + steal,
+      busy: user + nice + system + irq + softirq,
+      interrupts: irq + softirq,
+      steal,
+    },
+    processes,
+  };
 }
 
 /**
@@ -78,21 +99,30 @@ export function cpuUsage(before: CpuSnapshot, after: CpuSnapshot, groups: Record
     return undefined;
   };
   const ticks: Record<string, number> = Object.fromEntries(Object.keys(groups).map((name) => [name, 0]));
+  const unclaimed = new Map<string, number>();
   for (const [key, process] of after.processes) {
+    const used = process.ticks - (before.processes.get(key)?.ticks ?? 0);
     const name = groupOf(process.pid);
-    if (name !== undefined) ticks[name] += process.ticks - (before.processes.get(key)?.ticks ?? 0);
+    if (name !== undefined) ticks[name] += used;
+    else if (used > 0) unclaimed.set(process.command, (unclaimed.get(process.command) ?? 0) + used);
   }
-  const busy = after.machine.busy - before.machine.busy;
+  const machine = (field: keyof CpuSnapshot['machine']) => after.machine[field] - before.machine[field];
+  const total = machine('total');
   const claimed = Object.values(ticks).reduce((sum, value) => sum + value, 0);
-  const cpus = Math.max(1, cpuList().length);
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
     seconds: round((after.at - before.at) / 1000),
-    cpus,
-    busyFraction: after.machine.total > before.machine.total ? round(busy / (after.machine.total - before.machine.total)) : 0,
+    cpus: Math.max(1, cpuList().length),
+    busyFraction: total > 0 ? round(machine('busy') / total) : 0,
+    stealFraction: total > 0 ? round(machine('steal') / total) : 0,
     cpuSeconds: {
       ...Object.fromEntries(Object.entries(ticks).map(([name, value]) => [name, round(value / hz)])),
-      other: round(Math.max(0, busy - claimed) / hz),
+      interrupts: round(machine('interrupts') / hz),
+      other: round(Math.max(0, machine('busy') - machine('interrupts') - claimed) / hz),
     },
+    otherCommands: [...unclaimed]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([command, used]) => ({ command, cpuSeconds: round(used / hz) })),
   };
 }
