@@ -30,11 +30,15 @@ import { seedBenchTenant } from './seed-tenant';
  * Prints tables and writes test/bench/results/cluster-N.json (not with --only).
  */
 
-/** Apart from the default cluster (55432, 3100...) and the cluster tests (55532, 3200...). */
+/**
+ * Apart from the default cluster (55432, 3100...) and the cluster tests (55532, 3200...), and
+ * below Linux's ephemeral range (32768-60999): a port in it can be taken for a while by any
+ * outgoing connection on the machine (it was, once, for PgBouncer's 56632).
+ */
 export const CLUSTER_BENCH_PORTS = {
-  primaryPort: 55632,
-  replicaPort: 55633,
-  pgbouncerPort: 56632,
+  primaryPort: 15632,
+  replicaPort: 15633,
+  pgbouncerPort: 16632,
   haproxyPort: 3300,
   haproxyStatsPort: 8604,
   firstInstancePort: 3301,
@@ -470,16 +474,26 @@ async function readCounts(cluster: LocalCluster): Promise<ReadCounts | undefined
     } catch {
       return undefined;
     }
-    if (!text.includes(`# TYPE ${READ_METRIC} `)) return undefined;
-    for (const line of text.split('\n')) {
-      const match = new RegExp(`^${READ_METRIC}\\{([^}]*)\\}\\s+(\\S+)`).exec(line);
-      if (!match) continue;
-      const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((label) => [label[1], label[2]]));
-      const key = `${labels.pool}|${labels.read_class}`;
-      totals.set(key, (totals.get(key) ?? 0) + Number(match[2]));
-    }
+    if (!addReadCounts(text, totals)) return undefined;
   }
   return totals;
+}
+
+/**
+ * Adds the READ_METRIC samples of one Prometheus text exposition to `totals` (by
+ * `pool|read_class`); false when the exposition does not declare the metric.
+ */
+export function addReadCounts(text: string, totals: ReadCounts): boolean {
+  if (!text.includes(`# TYPE ${READ_METRIC} `)) return false;
+  const sample = new RegExp(`^${READ_METRIC}\\{([^}]*)\\}\\s+(\\S+)`);
+  for (const line of text.split('\n')) {
+    const match = sample.exec(line);
+    if (!match) continue;
+    const labels = Object.fromEntries([...match[1].matchAll(/(\w+)="([^"]*)"/g)].map((label) => [label[1], label[2]]));
+    const key = `${labels.pool}|${labels.read_class}`;
+    totals.set(key, (totals.get(key) ?? 0) + Number(match[2]));
+  }
+  return true;
 }
 
 function readsByPool(
