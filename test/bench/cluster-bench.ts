@@ -104,6 +104,8 @@ export interface ClusterConfigurationResult extends Configuration {
   cpu: CpuUsage & {
     /** CPU ms per request of the mix, by group (other: what no piece of the cluster accounts for). */
     msPerRequest: Record<string, number>;
+    /** % of one core each group used with no request, over IDLE_SECONDS before the warm-up (background work, checks). */
+    idleCorePercent: Record<string, number>;
   };
 }
 
@@ -360,9 +362,12 @@ async function measure(
     if (configuration.replica) await waitReplicaServing(cluster);
     await settle(client);
     const loadAverageBefore = loadAverage();
+    const groups = processGroups(cluster, configuration);
+    const idleCpuFrom = cpuSnapshot();
     const idleFrom = await statementCounts(cluster);
     await sleep(IDLE_SECONDS * 1000);
     const idleTo = await statementCounts(cluster);
+    const idleCpu = cpuUsage(idleCpuFrom, cpuSnapshot(), groups);
     if (load.warmupSeconds > 0) {
       say(`${clock()} ${label}: warm-up ${load.warmupSeconds} s`);
       await drive(cluster.url, mix, { ...load, durationSeconds: load.warmupSeconds, warmupSeconds: 0 });
@@ -374,9 +379,9 @@ async function measure(
     const after = await sample(cluster);
     const readiness = await instanceReadiness(cluster);
 
-    const idlePerSecond = perSecond(difference(idleFrom, idleTo), IDLE_SECONDS);
+    const idlePerSecond = perSecond(difference(idleFrom, idleTo), idleCpu.seconds);
     const duringRun = difference(before.statements, after.statements);
-    const cpu = cpuUsage(before.cpu, after.cpu, processGroups(cluster, configuration));
+    const cpu = cpuUsage(before.cpu, after.cpu, groups);
     const requests = Math.max(1, mixResult.requests);
     const perRequest: Record<string, number> = {};
     for (const [server, count] of Object.entries(duringRun)) {
@@ -397,6 +402,9 @@ async function measure(
         ...cpu,
         msPerRequest: Object.fromEntries(
           Object.entries(cpu.cpuSeconds).map(([group, seconds]) => [group, round((seconds * 1000) / requests)]),
+        ),
+        idleCorePercent: Object.fromEntries(
+          Object.entries(idleCpu.cpuSeconds).map(([group, seconds]) => [group, Math.round((seconds / idleCpu.seconds) * 100)]),
         ),
       },
     };
@@ -589,6 +597,12 @@ export function printClusterReport(report: ClusterBenchReport): void {
         ...CPU_GROUPS.map((group) => show(result.cpu.msPerRequest[group])),
         show(round(Object.values(result.cpu.msPerRequest).reduce((sum, value) => sum + value, 0))),
       ]),
+    ),
+    '',
+    'CPU with no request (background work, health and replica checks; 3 s before each warm-up), % of one core',
+    table(
+      ['configuration', ...CPU_GROUPS],
+      configurations.map((result) => [result.label, ...CPU_GROUPS.map((group) => show(result.cpu.idleCorePercent[group]))]),
     ),
     '',
     'p50 ms of each read of the mix',
