@@ -10,13 +10,15 @@ import { call, counterSum, get, type Outcome, postOnce, underLoad } from './traf
  * primary and a streaming replica (pg_basebackup), PgBouncer in transaction mode in front of
  * both, three instances of the built service, HAProxy in front of them. Faults are real
  * too: the replica delayed (recovery_min_apply_delay) and stopped, an instance SIGKILLed.
- * Ports of their own, so that a `npm run cluster:up` cluster can run beside it.
+ * Ports of their own, so that a `npm run cluster:up` cluster can run beside it, and below
+ * Linux's ephemeral range (32768-60999), where an outgoing connection of any process may
+ * hold a port for a while.
  */
 const cluster = new LocalCluster({
   baseDir: '.data/cluster-test',
-  primaryPort: 55532,
-  replicaPort: 55533,
-  pgbouncerPort: 56532,
+  primaryPort: 15532,
+  replicaPort: 15533,
+  pgbouncerPort: 16532,
   haproxyPort: 3200,
   haproxyStatsPort: 8504,
   firstInstancePort: 3201,
