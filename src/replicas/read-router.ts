@@ -55,7 +55,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('ReadRouter');
   private readonly replicas: Replica[];
   private readonly samples: PrimarySample[] = [];
-  private readonly reads = new Map<string, number>();
+  private readonly reads = new Map<ReadClass, Map<string, number>>();
   private next = 0;
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -80,16 +80,26 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     return new RoutedRead(this, readClass, consistency);
   }
 
-  async run<T>(
+  run<T>(
     readClass: ReadClass,
     consistency: RequestConsistency | undefined,
     sql: string,
     parameters: unknown[],
   ): Promise<SqlResult<T>> {
     if (this.replicas.length === 0) {
+      // The common deployment: no async layer of its own on the way to the pool.
       this.count(readClass, PRIMARY);
       return runSql<T>(this.primary, sql, parameters);
     }
+    return this.runRouted<T>(readClass, consistency, sql, parameters);
+  }
+
+  private async runRouted<T>(
+    readClass: ReadClass,
+    consistency: RequestConsistency | undefined,
+    sql: string,
+    parameters: unknown[],
+  ): Promise<SqlResult<T>> {
     let target = consistency?.readTarget as Replica | typeof PRIMARY | undefined;
     if (target === undefined) {
       target = this.choose(consistency?.position);
@@ -119,10 +129,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Statements of the routed reads served so far, by read class and pool (`requests` on the primary, `replica1`, ...). */
   readCounts(): Array<{ readClass: string; pool: string; reads: number }> {
-    return [...this.reads].map(([key, reads]) => {
-      const [readClass, pool] = key.split('|');
-      return { readClass, pool, reads };
-    });
+    return [...this.reads].flatMap(([readClass, pools]) => [...pools].map(([pool, reads]) => ({ readClass, pool, reads })));
   }
 
   /** The replicas' pg pools, by name (for pool metrics). */
@@ -180,7 +187,8 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private count(readClass: ReadClass, pool: string): void {
-    const key = `${readClass}|${pool}`;
-    this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
+    let pools = this.reads.get(readClass);
+    if (pools === undefined) this.reads.set(readClass, (pools = new Map<string, number>()));
+    pools.set(pool, (pools.get(pool) ?? 0) + 1);
   }
 }
