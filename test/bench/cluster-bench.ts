@@ -31,7 +31,7 @@ import { seedBenchTenant } from './seed-tenant';
  */
 
 /**
- * Apart from the default cluster (55432, 3100...) and the cluster tests (15532, 3200...), and
+ * Apart from the default cluster (15432, 3100...) and the cluster tests (15532, 3200...), and
  * below Linux's ephemeral range (32768-60999): a port in it can be taken for a while by any
  * outgoing connection on the machine (it was, once, for PgBouncer's 56632).
  */

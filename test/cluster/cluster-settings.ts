@@ -55,9 +55,9 @@ export type ClusterSettings = Required<Omit<LocalClusterOptions, 'extraEnv'>> & 
 
 export const DEFAULTS = {
   baseDir: '.data/cluster',
-  primaryPort: 55432,
-  replicaPort: 55433,
-  pgbouncerPort: 56432,
+  primaryPort: 15432,
+  replicaPort: 15433,
+  pgbouncerPort: 16432,
   haproxyPort: 3100,
   haproxyStatsPort: 8404,
   firstInstancePort: 3101,

@@ -255,6 +255,31 @@ describe('Read-your-writes with a delayed replica', () => {
   });
 });
 
+describe('A replica lagging past the bound', () => {
+  afterAll(async () => {
+    await cluster.setReplicaApplyDelay(0);
+  });
+
+  it('is skipped until it has caught up again', async () => {
+    // DATABASE_REPLICA_MAX_LAG_MS is 5 s: a write the replica holds back for 8 s puts it past the bound.
+    await cluster.setReplicaApplyDelay(8_000);
+    const written = await call(cluster.url, 'POST', users(), token, {
+      body: { email: `lagging-${randomUUID()}@example.com`, display_name: 'Lagging' },
+    });
+    expect(written.status).toBe(201);
+    await waitFor(() => replicaServingEverywhere(false), 8_000, 'every instance skips the lagging replica');
+    const ready = await get(cluster.instance(1).url, '/health/ready', token);
+    const [replica] = (ready.body as { data: { replicas: Array<{ lag_seconds: number }> } }).data.replicas;
+    expect(replica.lag_seconds).toBeGreaterThan(5);
+    const replicaBefore = await readStatements('replica1');
+    const read = await get(cluster.url, `${users()}?per_page=1`, token);
+    expect(read.status).toBe(200);
+    expect(await readStatements('replica1')).toBe(replicaBefore);
+    await cluster.setReplicaApplyDelay(0);
+    await waitFor(() => replicaServingEverywhere(true), 15_000, 'every instance serves from the replica again');
+  });
+});
+
 describe('The replica stopped under load', () => {
   it('leaves the reads to the primary with no 5xx, and gets them back once restarted', async () => {
     let stop = false;
