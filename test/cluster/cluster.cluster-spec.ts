@@ -293,20 +293,26 @@ describe('The replica stopped under load', () => {
       () => stop,
       async (worker, iteration) => [await get(cluster.url, paths[(worker + iteration) % paths.length], token)],
     );
-    await sleep(1_000);
-    expect(await cluster.stopReplica()).toBe(true);
-    await waitFor(() => replicaServingEverywhere(false), 10_000, 'every instance skips the stopped replica');
-    const primaryWhileDown = await readStatements('requests');
-    const replicaWhileDown = await readStatements('replica1');
-    await sleep(2_000);
-    expect(await readStatements('requests')).toBeGreaterThan(primaryWhileDown);
-    expect(await readStatements('replica1')).toBe(replicaWhileDown);
-    await cluster.startReplica();
-    await waitFor(() => replicaServingEverywhere(true), 30_000, 'every instance routes reads to the restarted replica');
-    const replicaBack = await readStatements('replica1');
-    await sleep(1_500);
-    stop = true;
-    const outcomes = await load;
+    let replicaBack: number;
+    let outcomes: Outcome[];
+    try {
+      await sleep(1_000);
+      expect(await cluster.stopReplica()).toBe(true);
+      await waitFor(() => replicaServingEverywhere(false), 10_000, 'every instance skips the stopped replica');
+      const primaryWhileDown = await readStatements('requests');
+      const replicaWhileDown = await readStatements('replica1');
+      await sleep(2_000);
+      expect(await readStatements('requests')).toBeGreaterThan(primaryWhileDown);
+      expect(await readStatements('replica1')).toBe(replicaWhileDown);
+      await cluster.startReplica();
+      await waitFor(() => replicaServingEverywhere(true), 30_000, 'every instance routes reads to the restarted replica');
+      replicaBack = await readStatements('replica1');
+      await sleep(1_500);
+    } finally {
+      // Whatever failed above, the load stops (a test left loading would keep Jest from exiting).
+      stop = true;
+      outcomes = await load;
+    }
     process.stdout.write(`replica stop/start: ${outcomes.length} reads, ${JSON.stringify(summary(outcomes))}\n`);
     expect(failed(outcomes)).toEqual([]);
     expect(await readStatements('replica1')).toBeGreaterThan(replicaBack);
@@ -340,35 +346,41 @@ describe('An instance killed and another restarted under load, through HAProxy',
         return attempts;
       },
     );
-    await sleep(1_000);
-    // 50 POSTs straight to instance 1, killed as soon as the first is answered: some have
-    // committed there, others are cut off in flight; their client sends them again, with the
-    // same key, through HAProxy.
-    let firstAnswer: () => void = () => undefined;
-    const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
-    const direct = Promise.all(
-      Array.from({ length: 50 }, (_, index) => {
-        const email = `direct-${index}-${randomUUID()}@example.com`;
-        emails.push(email);
-        return postOnce(cluster.url, users(), token, { email, display_name: 'Direct' }, 30, {
-          firstUrl: cluster.instance(1).url,
-          onAnswer: () => firstAnswer(),
-        });
-      }),
-    );
-    await answered;
-    cluster.killInstance(1, 'SIGKILL');
-    const directPosts = await direct;
-    posts.push(...directPosts);
-    await sleep(1_000);
-    // A rolling restart of instance 2: SIGTERM (drain, then stop), and start again.
-    await cluster.stopInstance(2);
-    await cluster.startInstance(2);
-    await cluster.startInstance(1);
-    await cluster.waitUntilServing();
-    await sleep(1_000);
-    stop = true;
-    const [getOutcomes] = await Promise.all([gets, writes]);
+    let directPosts: Outcome[][];
+    let getOutcomes: Outcome[];
+    try {
+      await sleep(1_000);
+      // 50 POSTs straight to instance 1, killed as soon as the first is answered: some have
+      // committed there, others are cut off in flight; their client sends them again, with the
+      // same key, through HAProxy.
+      let firstAnswer: () => void = () => undefined;
+      const answered = new Promise<void>((resolve) => (firstAnswer = resolve));
+      const direct = Promise.all(
+        Array.from({ length: 50 }, (_, index) => {
+          const email = `direct-${index}-${randomUUID()}@example.com`;
+          emails.push(email);
+          return postOnce(cluster.url, users(), token, { email, display_name: 'Direct' }, 30, {
+            firstUrl: cluster.instance(1).url,
+            onAnswer: () => firstAnswer(),
+          });
+        }),
+      );
+      await answered;
+      cluster.killInstance(1, 'SIGKILL');
+      directPosts = await direct;
+      posts.push(...directPosts);
+      await sleep(1_000);
+      // A rolling restart of instance 2: SIGTERM (drain, then stop), and start again.
+      await cluster.stopInstance(2);
+      await cluster.startInstance(2);
+      await cluster.startInstance(1);
+      // HAProxy's checks see all three up again (probes through it would mix with the load).
+      await cluster.waitUntilUp();
+      await sleep(1_000);
+    } finally {
+      stop = true;
+      [getOutcomes] = await Promise.all([gets, writes]);
+    }
     process.stdout.write(
       `kill and restart: ${getOutcomes.length} GETs ${JSON.stringify(summary(getOutcomes))}; ${posts.length} POSTs, ${posts.filter((attempts) => attempts.length > 1).length} retried ` +
         `(of the 50 sent to the killed instance: ${directPosts.filter((attempts) => attempts.length > 1).length}, first attempts ${JSON.stringify(summary(directPosts.map((attempts) => attempts[0])))})\n`,

@@ -264,6 +264,24 @@ export class LocalCluster {
    */
   async waitUntilServing(timeoutMs = SERVING_TIMEOUT_MS): Promise<string[]> {
     const expected = this.instances.map((instance) => serverName(instance.index));
+    await this.waitUntilUp(timeoutMs);
+    const served: string[] = [];
+    for (let attempt = 0; attempt < expected.length * 3 && !expected.every((name) => served.includes(name)); attempt++) {
+      const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(5_000) });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new PieceError(`GET /health/ready through HAProxy answered ${response.status}`);
+      served.push(response.headers.get('x-served-by') ?? '?');
+    }
+    const missing = expected.filter((name) => !served.includes(name));
+    if (missing.length > 0) throw new Error(`HAProxy did not route /health/ready to ${missing.join(', ')}`);
+    return served;
+  }
+
+  /**
+   * Waits until HAProxy's checks see every instance UP (under load, where probes through
+   * HAProxy interleave with other requests and cannot show each instance in turn).
+   */
+  async waitUntilUp(timeoutMs = SERVING_TIMEOUT_MS): Promise<void> {
     let notUp: ServiceInstance[] = [];
     let servers: ServerState[] = [];
     const allUp = await waitUntil(
@@ -283,16 +301,6 @@ export class LocalCluster {
         notUp[0]?.logFile,
       );
     }
-    const served: string[] = [];
-    for (let attempt = 0; attempt < expected.length * 3 && !expected.every((name) => served.includes(name)); attempt++) {
-      const response = await fetch(`${this.url}/health/ready`, { signal: AbortSignal.timeout(5_000) });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new PieceError(`GET /health/ready through HAProxy answered ${response.status}`);
-      served.push(response.headers.get('x-served-by') ?? '?');
-    }
-    const missing = expected.filter((name) => !served.includes(name));
-    if (missing.length > 0) throw new Error(`HAProxy did not route /health/ready to ${missing.join(', ')}`);
-    return served;
   }
 
   /** Every piece: running or not, pid, port, how to reach it. */

@@ -41,16 +41,22 @@ export async function call(
   };
 }
 
-/** `concurrency` loops, each running `step` until `until()` says stop; every outcome is kept. */
+/**
+ * `concurrency` loops, each running `step` until `until()` says stop (or `maxMs` passed: a
+ * test that failed before stopping its load must not keep Jest running); every outcome is kept.
+ */
 export async function underLoad(
   concurrency: number,
   until: () => boolean,
   step: (worker: number, iteration: number) => Promise<Outcome[]>,
+  maxMs = 120_000,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
+  const deadline = Date.now() + maxMs;
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
-      for (let iteration = 0; !until(); iteration += 1) outcomes.push(...(await step(worker, iteration)));
+      for (let iteration = 0; !until() && Date.now() < deadline; iteration += 1)
+        outcomes.push(...(await step(worker, iteration)));
     }),
   );
   return outcomes;
