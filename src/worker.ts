@@ -13,7 +13,8 @@ import { migrate } from './database/migrate';
 async function main(): Promise<void> {
   let env;
   try {
-    env = validateEnvironment({ ...process.env, BACKGROUND_WORKERS: 'true' });
+    // The worker serves no reads: it opens no replica pools and runs no replica checks.
+    env = validateEnvironment({ ...process.env, BACKGROUND_WORKERS: 'true', DATABASE_REPLICA_URLS: '' });
   } catch (error) {
     if (error instanceof EnvironmentError) {
       process.stderr.write(`${error.message}\n`);

@@ -30,6 +30,9 @@ export interface DatabaseSettings {
 /** The server's limit on a request's statement: the database default the SettingsThatSurvivePooling migration sets. */
 export const REQUEST_STATEMENT_TIMEOUT_MS = 5_000;
 
+/** When a request's pool gives up on a server that does not answer at all (a lost connection: 503). */
+export const REQUEST_QUERY_TIMEOUT_MS = REQUEST_STATEMENT_TIMEOUT_MS + 500;
+
 /** The one description of a database connection, shared by the app, the CLI and tests. */
 export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
   const role = settings.role ?? 'requests';
@@ -49,7 +52,7 @@ export function databaseOptions(settings: DatabaseSettings): DataSourceOptions {
       // Fail fast instead of queueing forever when the database is unreachable.
       connectionTimeoutMillis: 5_000,
       // A server that stops answering altogether fails the request (503) instead of hanging it.
-      ...(role === 'requests' ? { query_timeout: REQUEST_STATEMENT_TIMEOUT_MS + 500 } : {}),
+      ...(role === 'requests' ? { query_timeout: REQUEST_QUERY_TIMEOUT_MS } : {}),
       application_name: role === 'requests' ? 'iam-app-assignments' : `iam-app-assignments-${role}`,
       // A direct session of its own: no time limit, and no JIT before the migration that turns it off for the database.
       ...(role === 'migrations' ? { options: '-c jit=off -c statement_timeout=0' } : {}),

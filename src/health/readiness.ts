@@ -10,16 +10,16 @@ import type { FastifyInstance } from 'fastify';
  */
 @Injectable()
 export class Readiness implements OnModuleInit {
-  private drainingSince?: number;
+  private isDraining = false;
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   get draining(): boolean {
-    return this.drainingSince !== undefined;
+    return this.isDraining;
   }
 
   startDraining(): void {
-    this.drainingSince ??= Date.now();
+    this.isDraining = true;
   }
 
   onModuleInit(): void {

@@ -4,7 +4,7 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { type Queryable, queryPool, RoutedSource, runSql, type SqlResult } from '../common/database/run-sql';
 import type { RequestConsistency } from '../common/http/consistency';
 import { Environment } from '../config/environment';
-import { REQUEST_STATEMENT_TIMEOUT_MS } from '../database/database.options';
+import { REQUEST_QUERY_TIMEOUT_MS } from '../database/database.options';
 import { PrimaryWalRepository } from './primary-wal.repository';
 import type { ReadClass } from './read-class';
 import { type PrimarySample, Replica, type ReplicaStatus } from './replica';
@@ -67,7 +67,7 @@ export class ReadRouter implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly env: Environment,
   ) {
     this.replicas = env.DATABASE_REPLICA_URLS.map(
-      (url, index) => new Replica(`replica${index + 1}`, url, env.DATABASE_POOL_SIZE, REQUEST_STATEMENT_TIMEOUT_MS + 500),
+      (url, index) => new Replica(`replica${index + 1}`, url, env.DATABASE_POOL_SIZE, REQUEST_QUERY_TIMEOUT_MS),
     );
   }
 
