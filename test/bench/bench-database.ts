@@ -18,6 +18,7 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   const embedded = new EmbeddedDatabase({
     dataDir: BENCH_EMBEDDED_DIR,
     port: BENCH_EMBEDDED_PORT,
+    portSetting: 'BENCH_EMBEDDED_PORT',
   });
   const url = await embedded.start();
   return { url, stop: () => embedded.stop() };

@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process';
 import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+export { portFree } from '../../src/database/free-port';
 
 /**
  * The operating-system chores of the local cluster: commands (as the `postgres` user when we
@@ -162,15 +164,6 @@ export async function waitUntil(check: () => boolean | Promise<boolean>, timeout
     if (Date.now() >= deadline) return false;
     await sleep(intervalMs);
   }
-}
-
-/** Whether 127.0.0.1:port can be bound (nothing listens there, on 127.0.0.1 or on every interface). */
-export function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
 }
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
