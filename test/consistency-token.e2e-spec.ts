@@ -88,8 +88,8 @@ describe('Consistency-Token', () => {
       .expect(200);
     expect(read.body.data.map((user: { email: string }) => user.email)).toEqual([email]);
     const servedAfter = router.readCounts().find((count) => count.readClass === 'lists' && count.pool === 'requests')!.reads;
-    // Two statements: the page and its total.
-    expect(servedAfter).toBe(servedBefore + 2);
+    // Three statements: the tenant's existence, the page and its total.
+    expect(servedAfter).toBe(servedBefore + 3);
   });
 
   it.each(['latest', '0/', '1/2/3', '123456789/0', 'G/1', ''])(
@@ -161,7 +161,7 @@ describe('Replicas that cannot serve', () => {
     expect(router.readCounts().find((count) => count.readClass === 'lists')).toEqual({
       readClass: 'lists',
       pool: 'requests',
-      reads: 4, // two requests, each a page and its total
+      reads: 6, // two requests, each the tenant's existence, a page and its total
     });
   });
 
@@ -171,7 +171,7 @@ describe('Replicas that cannot serve', () => {
     expect(text).toContain('iam_db_replica_serving{replica="replica2"} 0');
     expect(text).not.toContain('iam_db_replica_lag_seconds{');
     expect(text).toMatch(/iam_db_pool_max\{pool="replica1"\} \d+/);
-    expect(text).toContain('iam_db_read_statements_total{read_class="lists",pool="requests"} 4');
+    expect(text).toContain('iam_db_read_statements_total{read_class="lists",pool="requests"} 6');
     expect(text).not.toMatch(/iam_db_read_statements_total\{[^}]*pool="replica/);
   });
 });

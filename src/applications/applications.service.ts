@@ -63,7 +63,7 @@ export class ApplicationsService {
     q?: string,
     consistency?: RequestConsistency,
   ): Promise<Page<ApplicationResponse>> {
-    await this.tenants.assertExists(tenantId);
+    await this.tenants.assertExists(tenantId, consistency);
     const { rows, total } = await this.applications.page(tenantId, page, q, consistency);
     return new Page(rows.map(toApplicationResponse), page.page, page.perPage, total);
   }

@@ -64,9 +64,9 @@ export class GroupsRepository {
   }
 
   @GenerateSql({ params: [Dummy.tenant, Dummy.group] })
-  async exists(tenantId: string, groupId: string): Promise<boolean> {
+  async exists(tenantId: string, groupId: string, consistency?: RequestConsistency): Promise<boolean> {
     const { rows } = await runSql(
-      this.dataSource,
+      consistency ? this.reads.for('lists', consistency) : this.dataSource,
       `SELECT 1 FROM groups WHERE tenant_id = $1 AND id = $2 AND deletion_requested_at IS NULL AND ${TENANT_IS_LIVE}`,
       [tenantId, groupId],
     );

@@ -53,7 +53,7 @@ export class GroupsService {
 
   /** Ordered by name, then id; `q` matches the name, case-insensitively. */
   async list(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<Page<GroupResponse>> {
-    await this.tenants.assertExists(tenantId);
+    await this.tenants.assertExists(tenantId, consistency);
     const { rows, total } = await this.groups.page(tenantId, page, q, consistency);
     return new Page(rows.map(toGroupResponse), page.page, page.perPage, total);
   }
@@ -131,7 +131,7 @@ export class GroupsService {
     page: PageRequest,
     consistency?: RequestConsistency,
   ): Promise<Page<GroupMemberResponse>> {
-    await this.assertExists(tenantId, groupId);
+    await this.assertExists(tenantId, groupId, consistency);
     const { rows, total } = await this.members.page(tenantId, groupId, page, consistency);
     return new Page(rows.map(toGroupMemberResponse), page.page, page.perPage, total);
   }
@@ -173,8 +173,8 @@ export class GroupsService {
     });
   }
 
-  /** 404 unless the group exists in this tenant. */
-  async assertExists(tenantId: string, groupId: string): Promise<void> {
-    if (!(await this.groups.exists(tenantId, groupId))) throw GroupsErrors.notFound.error();
+  /** 404 unless the group exists in this tenant (with a request's consistency: where its list reads are served). */
+  async assertExists(tenantId: string, groupId: string, consistency?: RequestConsistency): Promise<void> {
+    if (!(await this.groups.exists(tenantId, groupId, consistency))) throw GroupsErrors.notFound.error();
   }
 }

@@ -5,7 +5,9 @@ import { Dummy, FIRST_PAGE, GenerateSql } from '../common/database/generate-sql'
 import { type PageOfRows, selectPage } from '../common/database/pagination';
 import { runSql } from '../common/database/run-sql';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import type { PageRequest } from '../common/http/page';
+import { ReadRouter } from '../replicas/read-router';
 import type { TenantStatus } from './tenant.entity';
 
 export interface TenantRow {
@@ -27,7 +29,10 @@ const COLUMNS = 'id, name, slug, status, created_at, updated_at';
 
 @Injectable()
 export class TenantsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadRouter,
+  ) {}
 
   /** Ordered by slug, then id; `onlyTenantId` limits the list to that tenant. */
   @GenerateSql({ name: 'every tenant', params: [FIRST_PAGE] }, { name: 'one tenant', params: [FIRST_PAGE, Dummy.tenant] })
@@ -56,10 +61,13 @@ export class TenantsRepository {
   }
 
   @GenerateSql({ params: [Dummy.tenant] })
-  async exists(tenantId: string): Promise<boolean> {
-    const { rows } = await runSql(this.dataSource, `SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL`, [
-      tenantId,
-    ]);
+  /**
+   * With a request's consistency: asked where that request's list reads are served, so a list
+   * and the tenant it belongs to come from the same server (a replica, when one may serve it).
+   */
+  async exists(tenantId: string, consistency?: RequestConsistency): Promise<boolean> {
+    const source = consistency ? this.reads.for('lists', consistency) : this.dataSource;
+    const { rows } = await runSql(source, `SELECT 1 FROM tenants WHERE id = $1 AND deletion_requested_at IS NULL`, [tenantId]);
     return rows.length > 0;
   }
 

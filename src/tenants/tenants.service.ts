@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeWriter } from '../changes/change-writer';
 import { type Actor, Principal } from '../common/auth/principal';
 import type { Tx } from '../common/database/transaction';
+import type { RequestConsistency } from '../common/http/consistency';
 import { Page, PageRequest } from '../common/http/page';
 import { DeletionsErrors } from '../deletions/deletions.errors';
 import { DeletionsRepository } from '../deletions/deletions.repository';
@@ -91,8 +92,11 @@ export class TenantsService {
     return toDeletionResponse(deletion);
   }
 
-  /** 404 unless the tenant exists; used by every tenant-scoped module. */
-  async assertExists(tenantId: string): Promise<void> {
-    if (!(await this.tenants.exists(tenantId))) throw TenantsErrors.notFound.error();
+  /**
+   * 404 unless the tenant exists; used by every tenant-scoped module. With a request's
+   * consistency, checked where its list reads are served (see TenantsRepository.exists).
+   */
+  async assertExists(tenantId: string, consistency?: RequestConsistency): Promise<void> {
+    if (!(await this.tenants.exists(tenantId, consistency))) throw TenantsErrors.notFound.error();
   }
 }

@@ -48,7 +48,7 @@ export class UsersService {
 
   /** Ordered by email, then id; `q` matches email or display name, case-insensitively. */
   async list(tenantId: string, page: PageRequest, q?: string, consistency?: RequestConsistency): Promise<Page<UserResponse>> {
-    await this.tenants.assertExists(tenantId);
+    await this.tenants.assertExists(tenantId, consistency);
     const { rows, total } = await this.users.page(tenantId, page, q, consistency);
     return new Page(rows.map(toUserResponse), page.page, page.perPage, total);
   }
