@@ -13,8 +13,15 @@ import { migrate } from './database/migrate';
 async function main(): Promise<void> {
   let env;
   try {
-    // The worker serves no reads: it opens no replica pools and runs no replica checks.
-    env = validateEnvironment({ ...process.env, BACKGROUND_WORKERS: 'true', DATABASE_REPLICA_URLS: '' });
+    env = validateEnvironment({
+      ...process.env,
+      BACKGROUND_WORKERS: 'true',
+      // The worker serves no reads: it opens no replica pools and runs no replica checks.
+      DATABASE_REPLICA_URLS: '',
+      // No write in this process wakes its lanes, so unless told otherwise they keep looking
+      // every EVENT_RELAY_POLL_MS (250 ms for the maintenance) rather than backing off.
+      BACKGROUND_IDLE_MAX_MS: process.env.BACKGROUND_IDLE_MAX_MS || '10',
+    });
   } catch (error) {
     if (error instanceof EnvironmentError) {
       process.stderr.write(`${error.message}\n`);

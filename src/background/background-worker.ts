@@ -1,45 +1,39 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EffectiveAccessRebuildRepository } from '../access/effective-access-rebuild.repository';
+import { CommittedChanges } from '../changes/committed-changes';
 import { Environment } from '../config/environment';
 import { DeletionPurgeRepository } from '../deletions/deletion-purge.repository';
 import { IdempotencyKeysRepository } from '../idempotency/idempotency-keys.repository';
 import { EventRelay } from './event-relay';
+import { Lane, type Task } from './lane';
 import { WebhookDispatcher } from './webhook-dispatcher';
 
-const IDLE_POLL_MS = 250;
+const MAINTENANCE_POLL_MS = 250;
 const ERROR_BACKOFF_MS = 2_000;
 const EXPIRED_KEYS_PER_BATCH = 1_000;
 
-/** One kind of background work: does one batch, and says whether there was any. */
-interface Task {
-  name: string;
-  step(): Promise<boolean>;
-}
-
-/** Tasks that run one after another; lanes run side by side, so a slow webhook never delays a rebuild. */
-interface Lane {
-  tasks: Task[];
-  idleMs: number;
-}
-
 /**
  * The service's background work, one batch per transaction, for as long as it runs (unless
- * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own):
- * rebuilds of the effective-access index after large fan-outs, folding its count deltas, and
- * accepted deletions, and removing expired Idempotency-Keys; and, in lanes of their own, the
- * change-event relay (outbox to NATS and webhook queues) and the webhook deliveries.
- * Several instances share the work safely: each batch claims its item with
- * FOR UPDATE SKIP LOCKED.
+ * BACKGROUND_WORKERS=false, where `npm run worker` does it in a process of its own), in three
+ * lanes side by side, so a slow webhook never delays a rebuild: the maintenance (rebuilds of
+ * the effective-access index after large fan-outs, folding its count deltas, accepted
+ * deletions, removing expired Idempotency-Keys), the change-event relay (outbox to NATS and
+ * webhook queues) and the webhook deliveries. Several instances share the work safely: each
+ * batch claims its item with FOR UPDATE SKIP LOCKED.
+ *
+ * An idle lane waits longer and longer between looks, up to BACKGROUND_IDLE_MAX_MS; a change
+ * committed in this process wakes every lane at once, and a relayed batch wakes the
+ * deliveries. So the instance that took a write relays its events right away, and idle
+ * instances hardly query the database.
  */
 @Injectable()
 export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BackgroundWorker');
-  private readonly tasks: Task[];
+  private readonly maintenance: Task[];
   private readonly relayTask: Task;
   private readonly dispatchTask: Task;
-  private running = false;
-  private loops: Array<Promise<void>> = [];
-  private readonly wakers = new Set<() => void>();
+  private lanes: Lane[] = [];
+  private stopListening?: () => void;
 
   constructor(
     rebuilds: EffectiveAccessRebuildRepository,
@@ -47,6 +41,7 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
     idempotencyKeys: IdempotencyKeysRepository,
     readonly relay: EventRelay,
     readonly dispatcher: WebhookDispatcher,
+    private readonly committed: CommittedChanges,
     private readonly env: Environment,
   ) {
     this.relayTask = {
@@ -61,7 +56,7 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
       name: 'webhook deliveries',
       step: async () => (await dispatcher.dispatchBatch()) > 0,
     };
-    this.tasks = [
+    this.maintenance = [
       {
         name: 'effective-access rebuild',
         step: async () => {
@@ -89,21 +84,40 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
     ];
   }
 
+  /** The lanes, in order: maintenance, relay, deliveries (empty unless BACKGROUND_WORKERS). */
+  get runningLanes(): readonly Lane[] {
+    return this.lanes;
+  }
+
   onApplicationBootstrap(): void {
     if (!this.env.BACKGROUND_WORKERS) return;
-    this.running = true;
-    const lanes: Lane[] = [
-      { tasks: this.tasks, idleMs: IDLE_POLL_MS },
-      { tasks: [this.relayTask], idleMs: this.env.EVENT_RELAY_POLL_MS },
-      { tasks: [this.dispatchTask], idleMs: this.env.EVENT_RELAY_POLL_MS },
-    ];
-    this.loops = lanes.map((lane) => this.run(lane));
+    const lane = (tasks: Task[], idleMs: number) =>
+      new Lane(tasks, {
+        idleMs,
+        maxIdleMs: this.env.BACKGROUND_IDLE_MAX_MS,
+        errorBackoffMs: ERROR_BACKOFF_MS,
+        onError: (task, error) => this.logger.warn({ msg: `${task.name} batch failed; retrying`, err: String(error) }),
+      });
+    const maintenance = lane(this.maintenance, MAINTENANCE_POLL_MS);
+    const deliveries = lane([this.dispatchTask], this.env.EVENT_RELAY_POLL_MS);
+    const relayThenWakeDeliveries: Task = {
+      name: this.relayTask.name,
+      step: async () => {
+        const relayed = await this.relayTask.step();
+        // A relayed batch may have queued webhook deliveries.
+        if (relayed) deliveries.wake();
+        return relayed;
+      },
+    };
+    const relay = lane([relayThenWakeDeliveries], this.env.EVENT_RELAY_POLL_MS);
+    this.lanes = [maintenance, relay, deliveries];
+    this.stopListening = this.committed.listen(() => this.lanes.forEach((each) => each.wake()));
+    this.lanes.forEach((each) => each.start());
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    for (const wake of this.wakers) wake();
-    await Promise.all(this.loops);
+    this.stopListening?.();
+    await Promise.all(this.lanes.map((each) => each.stop()));
   }
 
   /**
@@ -115,7 +129,7 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
     let batches = 0;
     for (;;) {
       let worked = false;
-      for (const task of [...this.tasks, this.relayTask]) {
+      for (const task of [...this.maintenance, this.relayTask]) {
         while (await task.step()) {
           worked = true;
           batches += 1;
@@ -123,34 +137,5 @@ export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationSh
       }
       if (!worked) return batches;
     }
-  }
-
-  private async run(lane: Lane): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      for (const task of lane.tasks) {
-        if (!this.running) break;
-        try {
-          if (await task.step()) worked = true;
-        } catch (error) {
-          if (!this.running) break;
-          this.logger.warn({ msg: `${task.name} batch failed; retrying`, err: String(error) });
-          await this.sleep(ERROR_BACKOFF_MS);
-        }
-      }
-      if (!worked && this.running) await this.sleep(lane.idleMs);
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
   }
 }

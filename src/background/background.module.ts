@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AccessModule } from '../access/access.module';
 import { ChangeEventsModule } from '../change-events/change-events.module';
+import { ChangesModule } from '../changes/changes.module';
 import { DeletionsModule } from '../deletions/deletions.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -11,7 +12,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 
 /** The service's background work (see BackgroundWorker). Nothing depends on it. */
 @Module({
-  imports: [AccessModule, DeletionsModule, IdempotencyModule, ChangeEventsModule, WebhooksModule],
+  imports: [AccessModule, ChangesModule, DeletionsModule, IdempotencyModule, ChangeEventsModule, WebhooksModule],
   providers: [BackgroundWorker, BackgroundMetrics, EventRelay, WebhookDispatcher],
   exports: [BackgroundWorker, EventRelay, WebhookDispatcher],
 })

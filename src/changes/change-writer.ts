@@ -12,6 +12,7 @@ import { PreparedResponseReplay } from '../common/http/prepared-response';
 import { IdempotencyKeysRepository, type StoredKey } from '../idempotency/idempotency-keys.repository';
 import type { IdempotentRequest } from '../idempotency/idempotent-request';
 import { PrimaryWalRepository } from '../replicas/primary-wal.repository';
+import { CommittedChanges } from './committed-changes';
 import { TenantLockRepository } from './tenant-lock.repository';
 
 /** What a write hands back: its result, and what the audit trail records of it (nothing when it changed nothing). */
@@ -61,6 +62,7 @@ export class ChangeWriter {
     private readonly idempotencyKeys: IdempotencyKeysRepository,
     private readonly changeEvents: ChangeEventsRepository,
     private readonly wal: PrimaryWalRepository,
+    private readonly committed: CommittedChanges,
   ) {}
 
   async write<T>(
@@ -108,6 +110,7 @@ export class ChangeWriter {
       if (error instanceof PreparedResponseReplay) await this.recordCommitPosition(actor);
       throw violationError(error, violations);
     }
+    this.committed.announce();
     await this.recordCommitPosition(actor);
     return result;
   }

@@ -188,12 +188,22 @@ export class Environment {
   @Max(1000)
   EVENT_RELAY_BATCH_SIZE = 200;
 
-  /** How long an idle relay waits before looking for new events again. */
+  /** How long an idle relay waits before looking for new events again (doubling up to BACKGROUND_IDLE_MAX_MS). */
   @Transform(toInteger)
   @IsInt()
   @Min(10)
   @Max(60_000)
   EVENT_RELAY_POLL_MS = 200;
+
+  /**
+   * The longest wait of an idle background lane: each look that finds nothing doubles the
+   * wait up to this; a change committed in this process ends it at once.
+   */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  BACKGROUND_IDLE_MAX_MS = 2_000;
 
   /** Webhook URLs may be http:// (otherwise https only; always allowed when NODE_ENV=development). */
   @Transform(toBoolean)
@@ -303,6 +313,7 @@ const ENVIRONMENT_VARIABLES: ReadonlyArray<keyof Environment> = [
   'NATS_SUBJECT_PREFIX',
   'EVENT_RELAY_BATCH_SIZE',
   'EVENT_RELAY_POLL_MS',
+  'BACKGROUND_IDLE_MAX_MS',
   'WEBHOOK_ALLOW_HTTP',
   'WEBHOOK_ALLOW_PRIVATE_NETWORKS',
   'WEBHOOK_TIMEOUT_MS',
