@@ -63,11 +63,7 @@ describe('Background lanes of an instance', () => {
   });
 
   it('relays and delivers the change events of a write at once, however long it had been idle', async () => {
-    await t.http
-      .post(`/api/v1/tenants/${tenant.id}/webhooks`)
-      .set(bearer(tenant.token))
-      .send({ url: receiver.url })
-      .expect(201);
+    await t.http.post(`/api/v1/tenants/${tenant.id}/webhooks`).set(bearer(tenant.token)).send({ url: receiver.url }).expect(201);
     const user = await createUser(t, tenant);
     const application = await createApplication(t, tenant);
     await Promise.all([idleFor(relayLane, 2_560), idleFor(deliveryLane, 2_560)]);
@@ -78,7 +74,7 @@ describe('Background lanes of an instance', () => {
       .set(bearer(tenant.token))
       .send({ application_id: application })
       .expect(201);
-    for (const deadline = assignedAt + 5_000; receiver.accepted.length === 0 && Date.now() < deadline; ) await sleep(5);
+    for (const deadline = assignedAt + 5_000; receiver.accepted.length === 0 && Date.now() < deadline;) await sleep(5);
 
     expect(receiver.accepted.map((delivery) => delivery.body.type)).toEqual(['assignment.user_assigned']);
     // Left to their waits, the relay and then the deliveries would each have slept 2.5 s first.
