@@ -22,9 +22,9 @@ const EXPIRED_KEYS_PER_BATCH = 1_000;
  * batch claims its item with FOR UPDATE SKIP LOCKED.
  *
  * An idle lane waits longer and longer between looks, up to BACKGROUND_IDLE_MAX_MS; a change
- * committed in this process wakes every lane at once, and a relayed batch wakes the
- * deliveries. So the instance that took a write relays its events right away, and idle
- * instances hardly query the database.
+ * committed in this process wakes every lane (see Lane for how soon), and a relayed batch
+ * wakes the deliveries. So the instance that took a write relays its events right away, and
+ * idle instances hardly query the database.
  */
 @Injectable()
 export class BackgroundWorker implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -84,24 +84,45 @@ describe('Lane', () => {
     expect(waits[6]).toBe(20);
   });
 
-  it('looks again at once when woken during a pass that found nothing (the work may have come after its look)', async () => {
-    const passes: number[] = [];
+  it('looks again after its shortest wait when woken during a pass that found nothing (the work may have come after its look)', async () => {
+    const passes: Array<{ at: number; wait: number }> = [];
     lane = new Lane(
       [
         {
           name: 'misses the news',
           step: () => {
-            passes.push(Date.now());
-            if (passes.length === 1) lane!.wake();
+            passes.push({ at: Date.now(), wait: lane!.nextWaitMs });
+            // Once backed off to 800 ms, a change commits while this pass looks.
+            if (lane!.nextWaitMs === 800) lane!.wake();
             return Promise.resolve(false);
           },
         },
       ],
-      options({ idleMs: 5_000, maxIdleMs: 5_000 }),
+      options({ idleMs: 50, maxIdleMs: 5_000 }),
     );
     lane.start();
-    await until(() => passes.length >= 2, 2_000);
-    expect(passes[1] - passes[0]).toBeLessThan(1_000);
+    await until(() => passes.some((pass) => pass.wait === 800));
+    const woken = passes.findIndex((pass) => pass.wait === 800);
+    await until(() => passes.length > woken + 1);
+    const gap = passes[woken + 1].at - passes[woken].at;
+    expect(gap).toBeGreaterThanOrEqual(45);
+    expect(gap).toBeLessThan(400);
+    expect(passes[woken + 1].wait).toBe(100);
+  });
+
+  it('looks no more often than its shortest wait under a stream of wakes, and more often than backing off would', async () => {
+    let passes = 0;
+    lane = new Lane([{ name: 'idle', step: () => Promise.resolve(++passes < 0) }], options({ idleMs: 100, maxIdleMs: 5_000 }));
+    lane.start();
+    const writes = setInterval(() => lane!.wake(), 5);
+    try {
+      await sleep(1_000);
+    } finally {
+      clearInterval(writes);
+    }
+    // At most one look per 100 ms (about 10 in a second); without the wakes, 100 + 200 + 400 ms of waits: 4 looks.
+    expect(passes).toBeLessThanOrEqual(11);
+    expect(passes).toBeGreaterThanOrEqual(7);
   });
 
   it('waits out its error backoff even when woken, and reports the error', async () => {

@@ -17,10 +17,12 @@ export interface LaneOptions {
 /**
  * Tasks that run one after another, pass after pass, for as long as the lane runs. A pass
  * that finds no work waits before the next, longer each time while nothing turns up (so an
- * idle instance hardly queries the database), and `wake()` (a change committed, another
- * lane queued work) ends the wait at once and starts over from the shortest one. A wake that
- * arrives during a pass is kept: the pass that missed the new work is followed by another
- * right away.
+ * idle instance hardly queries the database). `wake()` (a change committed, another lane
+ * queued work) cuts the wait short and starts over from the shortest one, but a lane that
+ * finds nothing never looks again sooner than `idleMs` after its last look: under a stream
+ * of writes it polls no faster than it would without backing off. A wake that arrives
+ * during a pass is kept: the pass that may have missed the new work is followed by another
+ * after `idleMs`.
  */
 export class Lane {
   private running = false;
@@ -28,7 +30,7 @@ export class Lane {
   private wait: number;
   private woken = false;
   private endSleep?: () => void;
-  private endWakeableSleep?: () => void;
+  private shortenSleep?: () => void;
 
   constructor(
     readonly tasks: Task[],
@@ -56,7 +58,7 @@ export class Lane {
 
   wake(): void {
     this.woken = true;
-    this.endWakeableSleep?.();
+    this.shortenSleep?.();
   }
 
   private async run(): Promise<void> {
@@ -74,10 +76,12 @@ export class Lane {
         }
       }
       if (!this.running) break;
-      if (worked || this.woken) {
+      if (worked) {
         this.wait = this.options.idleMs;
         continue;
       }
+      if (this.woken) this.wait = this.options.idleMs;
+      this.woken = false;
       await this.sleep(this.wait, { wakeable: true });
       this.wait = this.woken ? this.options.idleMs : Math.min(this.wait * 2, this.maxIdleMs);
     }
@@ -87,18 +91,26 @@ export class Lane {
     return Math.max(this.options.maxIdleMs, this.options.idleMs);
   }
 
-  /** Ends early when the lane stops, and when it is woken if `wakeable`. */
+  /** Ends early when the lane stops; when it is woken, if `wakeable`, `idleMs` after it began at the latest. */
   private sleep(ms: number, { wakeable }: { wakeable: boolean }): Promise<void> {
     return new Promise((resolve) => {
+      const startedAt = Date.now();
       const end = () => {
         clearTimeout(timer);
         this.endSleep = undefined;
-        this.endWakeableSleep = undefined;
+        this.shortenSleep = undefined;
         resolve();
       };
-      const timer = setTimeout(end, ms);
+      let timer = setTimeout(end, ms);
       this.endSleep = end;
-      if (wakeable) this.endWakeableSleep = end;
+      if (wakeable) {
+        this.shortenSleep = () => {
+          const left = startedAt + this.options.idleMs - Date.now();
+          if (left <= 0) return end();
+          clearTimeout(timer);
+          timer = setTimeout(end, left);
+        };
+      }
     });
   }
 }
