@@ -20,6 +20,14 @@ const START_TIMEOUT_S = 60;
 
 export type NodeRole = 'primary' | 'replica';
 
+/**
+ * postgresql.auto.conf of a replica with its primary_conninfo pointed at the primary's port
+ * (pg_basebackup -R wrote the port the primary had then; the cluster's ports can change).
+ */
+export function withPrimaryPort(autoConf: string, primaryPort: number): string {
+  return autoConf.replace(/^(primary_conninfo = '.*?\bport=)\d+/m, `$1${primaryPort}`);
+}
+
 export class PostgresNode {
   constructor(
     private readonly settings: ClusterSettings,
@@ -99,7 +107,8 @@ export class PostgresNode {
   /**
    * Builds the replica with pg_basebackup when it has no data directory, or when its data
    * comes from another primary (the primary was recreated), then starts it and waits until
-   * it streams. Says whether its data directory was reused, new, or rebuilt.
+   * it streams (from the primary's port of now, should it have moved). Says whether its data
+   * directory was reused, new, or rebuilt.
    */
   async startReplica(primary: PostgresNode): Promise<'created' | 'reused' | 'rebuilt'> {
     let outcome: 'created' | 'reused' | 'rebuilt' = this.initialized ? 'reused' : 'created';
@@ -108,10 +117,18 @@ export class PostgresNode {
       outcome = 'rebuilt';
     }
     if (outcome !== 'reused') await this.baseBackup(primary);
+    else this.pointAtPrimary(primary);
     this.writeNodeConf();
     await this.start();
     await this.waitStreaming();
     return outcome;
+  }
+
+  private pointAtPrimary(primary: PostgresNode): void {
+    const path = join(this.dataDir, 'postgresql.auto.conf');
+    const before = readFileSync(path, 'utf8');
+    const after = withPrimaryPort(before, primary.port);
+    if (after !== before) this.writeOwned(path, after);
   }
 
   private async baseBackup(primary: PostgresNode): Promise<void> {
