@@ -1,7 +1,6 @@
 import { EmbeddedDatabase } from '../../src/database/embedded-database';
+import { freePort } from '../../src/database/free-port';
 
-/** BENCH_EMBEDDED_PORT moves it, so that two checkouts can run their benchmarks side by side. */
-export const BENCH_EMBEDDED_PORT = Number(process.env.BENCH_EMBEDDED_PORT ?? 54330);
 export const BENCH_EMBEDDED_DIR = '.data/bench-postgres';
 
 export interface BenchDatabase {
@@ -11,17 +10,30 @@ export interface BenchDatabase {
 
 /**
  * The benchmark's PostgreSQL: DATABASE_URL when set, otherwise an embedded server whose
- * data stays under .data/bench-postgres between seeding and benchmarking.
+ * data stays under .data/bench-postgres between seeding and benchmarking, on a free port
+ * (whatever else runs on the machine, another checkout's benchmark included) unless
+ * BENCH_EMBEDDED_PORT pins one.
  */
 export async function openBenchDatabase(): Promise<BenchDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
   const embedded = new EmbeddedDatabase({
     dataDir: BENCH_EMBEDDED_DIR,
-    port: BENCH_EMBEDDED_PORT,
+    port: pinnedPort() ?? (await freePort()),
     portSetting: 'BENCH_EMBEDDED_PORT',
   });
   const url = await embedded.start();
   return { url, stop: () => embedded.stop() };
+}
+
+function pinnedPort(): number | undefined {
+  const raw = process.env.BENCH_EMBEDDED_PORT;
+  if (!raw) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    process.stderr.write(`BENCH_EMBEDDED_PORT must be a port number (1 to 65535), got ${raw}\n`);
+    process.exit(2);
+  }
+  return port;
 }
 
 export function benchTenantSlug(users: number): string {
